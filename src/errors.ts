@@ -1,0 +1,105 @@
+/**
+ * One error type for everything pinyard expects to go wrong. The CLI prints `message` (and `hint`),
+ * never a stack trace, and exits with `exitCode`; anything that is not a PinyardError is a bug and is
+ * printed with its stack.
+ */
+
+/** A place in a user's file, 1-based like editors and compilers print it. */
+export interface SourcePosition {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** Exit codes of the CLI contract (DESIGN.md). */
+export const ExitCode = {
+  ok: 0,
+  /** The job failed: a build failed, access was denied, the lock is stale under --check. */
+  failed: 1,
+  /** Bad input: manifest, arguments, Dockerfile. Nothing was changed. */
+  badInput: 2,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** Stable codes: scripts and the JSON output rely on them, so never rename one. */
+export const ErrorCodes = {
+  PINYARD_USAGE: ExitCode.badInput,
+  PINYARD_MANIFEST_NOT_FOUND: ExitCode.badInput,
+  PINYARD_MANIFEST_SYNTAX: ExitCode.badInput,
+  PINYARD_MANIFEST_INVALID: ExitCode.badInput,
+  PINYARD_BAD_REFERENCE: ExitCode.badInput,
+  PINYARD_DOCKERFILE_NOT_FOUND: ExitCode.badInput,
+  PINYARD_DOCKERFILE_INVALID: ExitCode.badInput,
+  PINYARD_UNKNOWN_IMAGE: ExitCode.badInput,
+  PINYARD_CYCLE: ExitCode.badInput,
+  PINYARD_LOCK_INVALID: ExitCode.badInput,
+  PINYARD_LOCK_STALE: ExitCode.failed,
+  PINYARD_DENIED: ExitCode.failed,
+  PINYARD_NOT_FOUND: ExitCode.failed,
+  PINYARD_UNREACHABLE: ExitCode.failed,
+  PINYARD_REGISTRY: ExitCode.failed,
+  PINYARD_ENGINE: ExitCode.failed,
+  PINYARD_BUILD_FAILED: ExitCode.failed,
+} as const;
+export type ErrorCode = keyof typeof ErrorCodes;
+
+export interface PinyardErrorOptions {
+  /** What the user can do about it, printed on its own line. */
+  hint?: string;
+  /** Where in a user's file the problem is. */
+  position?: SourcePosition;
+  /** Further problems of the same kind (all manifest issues at once, not one per run). */
+  details?: PinyardError[];
+  cause?: unknown;
+}
+
+export class PinyardError extends Error {
+  override readonly name = 'PinyardError';
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+  readonly position: SourcePosition | undefined;
+  readonly details: PinyardError[];
+
+  constructor(code: ErrorCode, message: string, options: PinyardErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.hint = options.hint;
+    this.position = options.position;
+    this.details = options.details ?? [];
+  }
+
+  get exitCode(): ExitCode {
+    return ErrorCodes[this.code];
+  }
+
+  /** `file:line:col: message`, the form editors and GitHub annotations link to. */
+  get located(): string {
+    return this.position ? `${formatPosition(this.position)}: ${this.message}` : this.message;
+  }
+
+  toJSON(): PinyardErrorJson {
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.hint ? { hint: this.hint } : {}),
+      ...(this.position ? { position: this.position } : {}),
+      ...(this.details.length ? { details: this.details.map((d) => d.toJSON()) } : {}),
+    };
+  }
+}
+
+export interface PinyardErrorJson {
+  code: ErrorCode;
+  message: string;
+  hint?: string;
+  position?: SourcePosition;
+  details?: PinyardErrorJson[];
+}
+
+export function formatPosition(p: SourcePosition): string {
+  return `${p.file}:${p.line}:${p.column}`;
+}
+
+export function isPinyardError(e: unknown): e is PinyardError {
+  return e instanceof PinyardError;
+}
