@@ -1,0 +1,57 @@
+import { Command, CommanderError, Option } from 'commander';
+import { PinyardError } from '../errors.js';
+import type { CommandContext } from './io.js';
+
+export interface GlobalOptions {
+  file: string;
+  json: boolean;
+}
+
+/**
+ * The command tree. Each action imports its command module lazily, so `pinyard --help` and `plan` never
+ * load dockerode or the registry client. An action returns its exit code through `setExitCode`.
+ */
+export function buildProgram(
+  base: Omit<CommandContext, 'manifestFile' | 'json'>,
+  setExitCode: (code: number) => void,
+): Command {
+  const program = new Command('pinyard')
+    .description('Build, pin, push and promote a tree of Docker images descending from pinned upstream bases.')
+    .option('-f, --file <path>', 'the manifest', 'images.yml')
+    .option('--json', 'machine-readable output (and errors) on stdout', false)
+    .showHelpAfterError('(run pinyard --help for usage)')
+    .configureOutput({
+      writeOut: (s) => base.stdout.write(s),
+      writeErr: (s) => base.stderr.write(s),
+    })
+    .exitOverride();
+
+  const context = (): CommandContext => {
+    const globals = program.opts<GlobalOptions>();
+    return { ...base, manifestFile: globals.file, json: globals.json };
+  };
+
+  program
+    .command('plan')
+    .description('show the images of images.yml in build order, as a tree or a graph')
+    .addOption(
+      new Option('--format <format>', 'output format').choices(['tree', 'json', 'mermaid', 'dot']).default('tree'),
+    )
+    .option('--only <names...>', 'only these images and the ancestors they need')
+    .action(async (options: { format: 'tree' | 'json' | 'mermaid' | 'dot'; only?: string[] }) => {
+      const { planCommand } = await import('../commands/plan.js');
+      setExitCode(await planCommand(context(), options));
+    });
+
+  return program;
+}
+
+/** Commander reports usage problems by throwing; they are bad input (exit 2) like any other. */
+export function usageError(error: CommanderError): PinyardError | undefined {
+  if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)) return undefined;
+  return new PinyardError('PINYARD_USAGE', error.message.replace(/^error: /, ''), {
+    hint: 'run pinyard --help for usage',
+  });
+}
+
+export { CommanderError };

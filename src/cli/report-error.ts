@@ -1,0 +1,20 @@
+import type { PinyardError } from '../errors.js';
+import type { CommandContext } from './io.js';
+
+/**
+ * Prints an expected error: every problem at its file:line:col, then what to do. No stack trace:
+ * the message is the product. With --json the same facts go to stdout as one object.
+ */
+export function reportError(error: PinyardError, ctx: Pick<CommandContext, 'json' | 'stdout' | 'stderr'>): void {
+  if (ctx.json) {
+    ctx.stdout.write(`${JSON.stringify({ version: 1, error: error.toJSON() }, null, 2)}\n`);
+    return;
+  }
+  const lines = [`pinyard: ${error.located} (${error.code})`];
+  for (const detail of error.details) {
+    lines.push(`  ${detail.located}`);
+    if (detail.hint && detail.hint !== error.hint) lines.push(`    hint: ${detail.hint}`);
+  }
+  if (error.hint) lines.push(`hint: ${error.hint}`);
+  ctx.stderr.write(`${lines.join('\n')}\n`);
+}

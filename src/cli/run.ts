@@ -1,0 +1,33 @@
+import { ExitCode, isPinyardError } from '../errors.js';
+import type { CommandContext } from './io.js';
+import { buildProgram, CommanderError, usageError } from './program.js';
+import { reportError } from './report-error.js';
+
+/**
+ * The one place that turns outcomes into exit codes. Expected errors (PinyardError) print their message;
+ * anything else is a bug in pinyard and prints its stack so it can be reported.
+ */
+export async function run(argv: string[], base: Omit<CommandContext, 'manifestFile' | 'json'>): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  const program = buildProgram(base, (code) => {
+    exitCode = code;
+  });
+  const json = argv.includes('--json');
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      const usage = usageError(error);
+      if (!usage) return ExitCode.ok;
+      if (json) reportError(usage, { ...base, json });
+      return usage.exitCode;
+    }
+    if (isPinyardError(error)) {
+      reportError(error, { ...base, json });
+      return error.exitCode;
+    }
+    base.stderr.write(`pinyard: internal error (please report it): ${(error as Error)?.stack ?? String(error)}\n`);
+    return ExitCode.failed;
+  }
+}

@@ -1,0 +1,52 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { type ParsedDockerfile, parseDockerfile } from '../dockerfile/index.js';
+import { isPinyardError, PinyardError } from '../errors.js';
+import { buildImageGraph, type ImageGraph } from '../graph/index.js';
+import { type LoadedManifest, loadManifest } from '../manifest/index.js';
+
+export interface Project extends LoadedManifest {
+  dockerfiles: Map<string, ParsedDockerfile>;
+  graph: ImageGraph;
+}
+
+/**
+ * images.yml + every Dockerfile → the graph every command starts from. Dockerfile problems of all images
+ * are collected and reported together, each at its own file:line:col.
+ */
+export async function loadProject(manifestFile: string, cwd: string): Promise<Project> {
+  const loaded = await loadManifest(manifestFile, cwd);
+  const { manifest } = loaded;
+  const dockerfiles = new Map<string, ParsedDockerfile>();
+  // Read in parallel, report in manifest order so the output is the same on every run.
+  const outcomes = await Promise.all(
+    manifest.images.map(async (image) => {
+      const text = await readFile(image.dockerfile, 'utf8');
+      try {
+        return parseDockerfile(text, { file: path.relative(cwd, image.dockerfile), args: image.args });
+      } catch (error) {
+        if (isPinyardError(error)) return error;
+        throw error;
+      }
+    }),
+  );
+  const problems: PinyardError[] = [];
+  outcomes.forEach((outcome, i) => {
+    if (outcome instanceof PinyardError) problems.push(outcome);
+    else dockerfiles.set(manifest.images[i]!.name, outcome);
+  });
+  if (problems.length > 0) throw collect(problems);
+  const graph = buildImageGraph(
+    manifest.images.map((image) => ({ name: image.name, dockerfile: dockerfiles.get(image.name)! })),
+    manifest.registry ? { registry: manifest.registry } : {},
+  );
+  return { ...loaded, dockerfiles, graph };
+}
+
+function collect(problems: PinyardError[]): PinyardError {
+  const [first] = problems;
+  if (problems.length === 1 && first) return first;
+  return new PinyardError('PINYARD_DOCKERFILE_INVALID', `${problems.length} Dockerfiles have problems`, {
+    details: problems.flatMap((p) => (p.details.length ? p.details : [p])),
+  });
+}

@@ -1,0 +1,20 @@
+import type { CommandContext } from '../cli/io.js';
+import { ExitCode } from '../errors.js';
+import { selectImages } from '../graph/index.js';
+import { renderDot, renderJson, renderMermaid, renderTree } from '../report/plan/index.js';
+import { loadProject } from './load-project.js';
+
+export interface PlanOptions {
+  format: 'tree' | 'json' | 'mermaid' | 'dot';
+  only?: string[];
+}
+
+const renderers = { tree: renderTree, json: renderJson, mermaid: renderMermaid, dot: renderDot };
+
+export async function planCommand(ctx: CommandContext, options: PlanOptions): Promise<number> {
+  const project = await loadProject(ctx.manifestFile, ctx.cwd);
+  const graph = options.only?.length ? selectImages(project.graph, options.only) : project.graph;
+  // --json is the global switch for machine output; it means the json format here.
+  ctx.stdout.write(renderers[ctx.json ? 'json' : options.format](graph));
+  return ExitCode.ok;
+}

@@ -1,0 +1,4 @@
+export { type LoadedManifest, loadManifest } from './load.js';
+export type { EnvironmentConfig, ImageConfig, ProjectManifest } from './normalize.js';
+export { type ParsedManifest, parseManifest } from './parse.js';
+export { Manifest } from './schema.js';

@@ -1,0 +1,8 @@
+import { z } from 'zod';
+import { Manifest } from './schema.js';
+
+/** The JSON Schema of images.yml (for editors: `# yaml-language-server: $schema=…`), as stable text. */
+export function manifestJsonSchema(): string {
+  const schema = z.toJSONSchema(Manifest, { io: 'input', target: 'draft-2020-12' });
+  return `${JSON.stringify({ ...schema, title: 'pinyard images.yml' }, null, 2)}\n`;
+}

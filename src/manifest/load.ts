@@ -1,0 +1,37 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { PinyardError } from '../errors.js';
+import { type ProjectManifest, normalizeManifest } from './normalize.js';
+import { manifestError, type ParsedManifest, parseManifest } from './parse.js';
+import { checkManifestRules } from './rules.js';
+
+export interface LoadedManifest {
+  manifest: ProjectManifest;
+  /** For later errors that point back into images.yml. */
+  parsed: ParsedManifest;
+}
+
+/**
+ * images.yml → validated, normalized manifest: parse → normalize → rules. `file` is shown in messages as the
+ * user gave it (relative), so positions read `images.yml:14:5` and link in editors and CI logs.
+ */
+export async function loadManifest(file: string, cwd = process.cwd()): Promise<LoadedManifest> {
+  const absolute = path.resolve(cwd, file);
+  const display = path.relative(cwd, absolute) || file;
+  let text: string;
+  try {
+    text = await readFile(absolute, 'utf8');
+  } catch (cause) {
+    throw new PinyardError('PINYARD_MANIFEST_NOT_FOUND', `cannot read ${display}: ${(cause as Error).message}`, {
+      hint: 'run pinyard in the directory that holds images.yml, or name the file with -f',
+      cause,
+    });
+  }
+  const parsed = parseManifest(text, display);
+  const manifest = normalizeManifest(parsed, absolute);
+  const problems = checkManifestRules(parsed, manifest);
+  if (problems.length > 0) {
+    throw manifestError('PINYARD_MANIFEST_INVALID', display, problems, 'see the images.yml reference in the README');
+  }
+  return { manifest, parsed };
+}

@@ -1,0 +1,140 @@
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { PinyardError } from '../errors.js';
+import { isValidTag, parseRegistryLocation } from '../reference/index.js';
+import type { ProjectManifest } from './normalize.js';
+import type { ParsedManifest } from './parse.js';
+import { ImageName } from './schema.js';
+import { formatPath, type Path } from './yaml-positions.js';
+
+/**
+ * Rules that span fields or touch the file system, run after the schema passed. Each returns every
+ * problem it finds, located at the offending key or value.
+ */
+export function checkManifestRules(parsed: ParsedManifest, manifest: ProjectManifest): PinyardError[] {
+  const problems: PinyardError[] = [];
+  const report = (p: Path, message: string, hint: string, key = false) =>
+    problems.push(
+      new PinyardError('PINYARD_MANIFEST_INVALID', `${formatPath(p)}: ${message}`, {
+        position: parsed.locate(p, { key }),
+        hint,
+      }),
+    );
+  const raw = parsed.raw;
+
+  if (raw.registry !== undefined) checkRegistry(raw.registry, ['registry'], report);
+  for (const [host, mirrors] of Object.entries(raw.mirrors ?? {})) {
+    checkRegistry(host, ['mirrors', host], report, true);
+    mirrors.forEach((m, i) => checkRegistry(m, ['mirrors', host, i], report));
+  }
+  raw.insecureRegistries?.forEach((r, i) => checkRegistry(r, ['insecureRegistries', i], report));
+
+  for (const image of manifest.images) {
+    const at = ['images', image.name];
+    if (!ImageName.safeParse(image.name).success) {
+      report(
+        at,
+        `"${image.name}" is not a valid image name`,
+        'use a lower-case repository path: letters, digits, ".", "_", "-" and "/"',
+        true,
+      );
+    }
+    const spec = raw.images[image.name];
+    if (!isDirectory(image.context)) {
+      report(
+        [...at, 'context'],
+        `directory ${relative(manifest, image.context)} does not exist`,
+        'context is relative to images.yml; check the path',
+      );
+    } else if (!isFile(image.dockerfile)) {
+      report(
+        [...at, spec?.dockerfile ? 'dockerfile' : 'context'],
+        `Dockerfile ${relative(manifest, image.dockerfile)} does not exist`,
+        spec?.dockerfile
+          ? 'dockerfile is relative to the context directory'
+          : 'add a Dockerfile to the context or name one with `dockerfile:`',
+      );
+    }
+    const seen = new Set<string>();
+    image.tags.forEach((tag, i) => {
+      if (!isValidTag(tag)) {
+        report(
+          [...at, 'tags', i],
+          `"${tag}" is not a valid tag`,
+          'a tag is 1 to 128 characters of letters, digits, "_", "." and "-", not starting with "." or "-"',
+        );
+      } else if (seen.has(tag)) {
+        report([...at, 'tags', i], `tag "${tag}" is listed twice`, 'remove the duplicate');
+      }
+      seen.add(tag);
+    });
+    for (const arg of Object.keys(image.args)) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(arg)) {
+        report(
+          [...at, 'args', arg],
+          `"${arg}" is not a valid build arg name`,
+          'use letters, digits and "_"',
+          true,
+        );
+      }
+    }
+  }
+
+  const envNames = manifest.environments.map((e) => e.name);
+  manifest.environments.forEach((env, index) => {
+    const at = ['environments', env.name];
+    const rawEnv = raw.environments?.[env.name];
+    if (rawEnv?.registry !== undefined) checkRegistry(rawEnv.registry, [...at, 'registry'], report);
+    if (!env.registry) {
+      report(at, 'has no registry to promote to', 'set `registry:` at the top level or in this environment', true);
+    }
+    if (!env.repository.includes('{name}')) {
+      report(
+        [...at, 'repository'],
+        `"${env.repository}" does not contain {name}, so every image would land in one repository`,
+        'write it like "staging/{name}"',
+      );
+    }
+    if (env.requires !== undefined) {
+      const required = envNames.indexOf(env.requires);
+      if (required === -1) {
+        report(
+          [...at, 'requires'],
+          `environment "${env.requires}" is not defined`,
+          `use one of: ${envNames.join(', ')}`,
+        );
+      } else if (required >= index) {
+        report(
+          [...at, 'requires'],
+          `"${env.requires}" must be listed before "${env.name}"`,
+          'environments are promotion steps in order',
+        );
+      }
+    }
+  });
+  return problems;
+}
+
+function checkRegistry(
+  value: string,
+  at: Path,
+  report: (p: Path, message: string, hint: string, key?: boolean) => void,
+  key = false,
+) {
+  const result = parseRegistryLocation(value);
+  if (!result.ok) {
+    report(at, `"${value}" is not a registry location: ${result.reason}`, 'write it as host[:port][/namespace]', key);
+  }
+}
+
+function relative(manifest: ProjectManifest, target: string): string {
+  return path.relative(manifest.dir, target) || '.';
+}
+
+function isDirectory(p: string): boolean {
+  return statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
+}
+
+function isFile(p: string): boolean {
+  return statSync(p, { throwIfNoEntry: false })?.isFile() ?? false;
+}

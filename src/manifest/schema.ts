@@ -1,0 +1,83 @@
+import { z } from 'zod';
+
+/**
+ * images.yml v1, the one boundary schema of the manifest. The JSON Schema in schema/images.schema.json is
+ * generated from it (`npm run schema`), so editors complete exactly what this accepts.
+ *
+ * Scalars that YAML would silently turn into numbers (`tags: [3.20]` is the number 3.2) must be strings:
+ * we refuse the number and say "quote it" rather than build a wrong tag.
+ */
+
+const quotedString = (what: string) =>
+  z.string({
+    error: (issue) =>
+      issue.input === undefined
+        ? `${what} is required`
+        : `${what} must be a string; YAML read ${JSON.stringify(issue.input)} as a ${typeof issue.input}, so write it in quotes`,
+  });
+
+/** A repository path of one or more components, lower case (the distribution reference grammar). */
+const imageNamePattern = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+
+export const ImageName = z
+  .string()
+  .regex(imageNamePattern, 'image names are lower-case repository paths: letters, digits, ".", "_", "-" and "/"');
+
+export const ImageSpec = z
+  .strictObject({
+    context: quotedString('context').min(1).describe('Build context directory, relative to images.yml.'),
+    dockerfile: quotedString('dockerfile')
+      .min(1)
+      .optional()
+      .describe('Dockerfile path relative to the context (default: Dockerfile).'),
+    args: z
+      .record(z.string(), quotedString('a build arg value'))
+      .optional()
+      .describe('Build args; they also fill ARGs used in FROM lines.'),
+    tags: z.array(quotedString('a tag')).optional().describe('Human tags, moved only when a whole run succeeds.'),
+    target: quotedString('target').min(1).optional().describe('Stage to build (docker build --target).'),
+    platform: quotedString('platform')
+      .regex(/^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/, 'platform is os/arch[/variant], e.g. linux/amd64')
+      .optional(),
+    rebuild: z
+      .enum(['daily'])
+      .optional()
+      .describe('Rebuild once a day even when inputs are unchanged (images that upgrade packages in a RUN).'),
+  })
+  .describe('One image of the tree.');
+
+export const Environment = z
+  .strictObject({
+    registry: quotedString('registry')
+      .optional()
+      .describe('Registry location host[:port][/namespace]; default: the top-level registry.'),
+    repository: quotedString('repository')
+      .optional()
+      .describe('Repository template under the registry, e.g. "staging/{name}"; default "{name}".'),
+    requires: quotedString('requires')
+      .optional()
+      .describe('An environment the same digest must already be promoted to.'),
+  })
+  .describe('A promotion target.');
+
+export const Manifest = z.strictObject({
+  $schema: z.string().optional(),
+  version: z.literal(1, { error: 'version must be 1 (the only manifest version this pinyard reads)' }),
+  registry: quotedString('registry')
+    .optional()
+    .describe('Push target host[:port][/namespace]; without it images stay in the local engine.'),
+  mirrors: z
+    .record(z.string(), z.array(quotedString('a mirror')))
+    .optional()
+    .describe('Mirrors used to resolve and pull upstream refs, by upstream registry (docker.io).'),
+  insecureRegistries: z
+    .array(quotedString('an insecure registry'))
+    .optional()
+    .describe('Registries that may be reached over plain HTTP (loopback always may).'),
+  environments: z.record(z.string(), Environment).optional(),
+  images: z.record(z.string(), ImageSpec).describe('The images of the tree, by name.'),
+});
+
+export type Manifest = z.infer<typeof Manifest>;
+export type ImageSpec = z.infer<typeof ImageSpec>;
+export type Environment = z.infer<typeof Environment>;

@@ -1,0 +1,4 @@
+export { renderDot } from './dot.js';
+export { type PlanJson, planJson, renderJson } from './json.js';
+export { renderMermaid } from './mermaid.js';
+export { renderTree } from './tree.js';

@@ -1,0 +1,28 @@
+import type { ImageGraph } from '../../graph/index.js';
+import { graphEdges } from './edges.js';
+
+/** A Mermaid flowchart (GitHub renders it in Markdown and job summaries): upstream refs as rounded nodes. */
+export function renderMermaid(graph: ImageGraph): string {
+  const { upstream, edges } = graphEdges(graph);
+  const ids = new Map<string, string>();
+  const id = (name: string) => {
+    let value = ids.get(name);
+    if (!value) {
+      value = `${upstream.includes(name) ? 'u' : 'i'}${ids.size}`;
+      ids.set(name, value);
+    }
+    return value;
+  };
+  const lines = ['flowchart TD'];
+  for (const ref of upstream) lines.push(`  ${id(ref)}(["${escape(ref)}"])`);
+  for (const name of graph.order) lines.push(`  ${id(name)}["${escape(name)}"]`);
+  for (const e of edges) lines.push(`  ${id(e.from)} ${e.copy ? '-.->' : '-->'} ${id(e.to)}`);
+  lines.push('  classDef upstream fill:#eef,stroke:#88a');
+  if (upstream.length) lines.push(`  class ${upstream.map(id).join(',')} upstream`);
+  return `${lines.join('\n')}\n`;
+}
+
+// Mermaid labels are in double quotes; a quote inside is written as an entity.
+function escape(label: string): string {
+  return label.replace(/"/g, '#quot;');
+}
