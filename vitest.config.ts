@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // (dockerd + docker-registry processes) that test/world/global-setup.ts brings up once per run.
 export default defineConfig({
   test: {
+    reporters: ['default', './test/count-reporter.ts'],
     projects: [
       {
         test: {

@@ -16,7 +16,9 @@ export function buildProgram(
   setExitCode: (code: number) => void,
 ): Command {
   const program = new Command('pinyard')
-    .description('Build, pin, push and promote a tree of Docker images descending from pinned upstream bases.')
+    .description(
+      'Build, pin, push and promote a tree of Docker images descending from pinned upstream bases.',
+    )
     .option('-f, --file <path>', 'the manifest', 'images.yml')
     .option('--json', 'machine-readable output (and errors) on stdout', false)
     .showHelpAfterError('(run pinyard --help for usage)')
@@ -35,7 +37,9 @@ export function buildProgram(
     .command('plan')
     .description('show the images of images.yml in build order, as a tree or a graph')
     .addOption(
-      new Option('--format <format>', 'output format').choices(['tree', 'json', 'mermaid', 'dot']).default('tree'),
+      new Option('--format <format>', 'output format')
+        .choices(['tree', 'json', 'mermaid', 'dot'])
+        .default('tree'),
     )
     .option('--only <names...>', 'only these images and the ancestors they need')
     .action(async (options: { format: 'tree' | 'json' | 'mermaid' | 'dot'; only?: string[] }) => {
@@ -48,7 +52,8 @@ export function buildProgram(
 
 /** Commander reports usage problems by throwing; they are bad input (exit 2) like any other. */
 export function usageError(error: CommanderError): PinyardError | undefined {
-  if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)) return undefined;
+  if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code))
+    return undefined;
   return new PinyardError('PINYARD_USAGE', error.message.replace(/^error: /, ''), {
     hint: 'run pinyard --help for usage',
   });

@@ -5,7 +5,10 @@ import type { CommandContext } from './io.js';
  * Prints an expected error: every problem at its file:line:col, then what to do. No stack trace:
  * the message is the product. With --json the same facts go to stdout as one object.
  */
-export function reportError(error: PinyardError, ctx: Pick<CommandContext, 'json' | 'stdout' | 'stderr'>): void {
+export function reportError(
+  error: PinyardError,
+  ctx: Pick<CommandContext, 'json' | 'stdout' | 'stderr'>,
+): void {
   if (ctx.json) {
     ctx.stdout.write(`${JSON.stringify({ version: 1, error: error.toJSON() }, null, 2)}\n`);
     return;

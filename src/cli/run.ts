@@ -7,7 +7,10 @@ import { reportError } from './report-error.js';
  * The one place that turns outcomes into exit codes. Expected errors (PinyardError) print their message;
  * anything else is a bug in pinyard and prints its stack so it can be reported.
  */
-export async function run(argv: string[], base: Omit<CommandContext, 'manifestFile' | 'json'>): Promise<number> {
+export async function run(
+  argv: string[],
+  base: Omit<CommandContext, 'manifestFile' | 'json'>,
+): Promise<number> {
   let exitCode: number = ExitCode.ok;
   const program = buildProgram(base, (code) => {
     exitCode = code;
@@ -27,7 +30,9 @@ export async function run(argv: string[], base: Omit<CommandContext, 'manifestFi
       reportError(error, { ...base, json });
       return error.exitCode;
     }
-    base.stderr.write(`pinyard: internal error (please report it): ${(error as Error)?.stack ?? String(error)}\n`);
+    base.stderr.write(
+      `pinyard: internal error (please report it): ${(error as Error)?.stack ?? String(error)}\n`,
+    );
     return ExitCode.failed;
   }
 }

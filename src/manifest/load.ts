@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PinyardError } from '../errors.js';
-import { type ProjectManifest, normalizeManifest } from './normalize.js';
+import { normalizeManifest, type ProjectManifest } from './normalize.js';
 import { manifestError, type ParsedManifest, parseManifest } from './parse.js';
 import { checkManifestRules } from './rules.js';
 
@@ -22,16 +22,25 @@ export async function loadManifest(file: string, cwd = process.cwd()): Promise<L
   try {
     text = await readFile(absolute, 'utf8');
   } catch (cause) {
-    throw new PinyardError('PINYARD_MANIFEST_NOT_FOUND', `cannot read ${display}: ${(cause as Error).message}`, {
-      hint: 'run pinyard in the directory that holds images.yml, or name the file with -f',
-      cause,
-    });
+    throw new PinyardError(
+      'PINYARD_MANIFEST_NOT_FOUND',
+      `cannot read ${display}: ${(cause as Error).message}`,
+      {
+        hint: 'run pinyard in the directory that holds images.yml, or name the file with -f',
+        cause,
+      },
+    );
   }
   const parsed = parseManifest(text, display);
   const manifest = normalizeManifest(parsed, absolute);
   const problems = checkManifestRules(parsed, manifest);
   if (problems.length > 0) {
-    throw manifestError('PINYARD_MANIFEST_INVALID', display, problems, 'see the images.yml reference in the README');
+    throw manifestError(
+      'PINYARD_MANIFEST_INVALID',
+      display,
+      problems,
+      'see the images.yml reference in the README',
+    );
   }
   return { manifest, parsed };
 }

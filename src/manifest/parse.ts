@@ -27,11 +27,17 @@ export function parseManifest(text: string, file: string): ParsedManifest {
     );
     throw manifestError('PINYARD_MANIFEST_SYNTAX', file, details, 'fix the YAML syntax at the place shown');
   }
-  const locate = (path: Path, options?: { key?: boolean }) => positionOf(doc, lineCounter, file, path, options);
+  const locate = (path: Path, options?: { key?: boolean }) =>
+    positionOf(doc, lineCounter, file, path, options);
   const result = Manifest.safeParse(doc.toJS() ?? {});
   if (!result.success) {
     const details = result.error.issues.flatMap((issue) => issueToErrors(issue, locate));
-    throw manifestError('PINYARD_MANIFEST_INVALID', file, details, 'see the images.yml reference in the README');
+    throw manifestError(
+      'PINYARD_MANIFEST_INVALID',
+      file,
+      details,
+      'see the images.yml reference in the README',
+    );
   }
   return { file, raw: result.data, locate };
 }
@@ -51,7 +57,9 @@ function issueToErrors(
     });
   }
   const where = path.length ? `${formatPath(path)}: ` : '';
-  return [new PinyardError('PINYARD_MANIFEST_INVALID', `${where}${issue.message}`, { position: locate(path) })];
+  return [
+    new PinyardError('PINYARD_MANIFEST_INVALID', `${where}${issue.message}`, { position: locate(path) }),
+  ];
 }
 
 /** One error for the whole file, carrying each problem as a detail (the CLI prints them all). */

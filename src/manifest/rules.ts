@@ -25,9 +25,10 @@ export function checkManifestRules(parsed: ParsedManifest, manifest: ProjectMani
   if (raw.registry !== undefined) checkRegistry(raw.registry, ['registry'], report);
   for (const [host, mirrors] of Object.entries(raw.mirrors ?? {})) {
     checkRegistry(host, ['mirrors', host], report, true);
-    mirrors.forEach((m, i) => checkRegistry(m, ['mirrors', host, i], report));
+    for (const [i, m] of mirrors.entries()) checkRegistry(m, ['mirrors', host, i], report);
   }
-  raw.insecureRegistries?.forEach((r, i) => checkRegistry(r, ['insecureRegistries', i], report));
+  for (const [i, r] of (raw.insecureRegistries ?? []).entries())
+    checkRegistry(r, ['insecureRegistries', i], report);
 
   for (const image of manifest.images) {
     const at = ['images', image.name];
@@ -86,7 +87,12 @@ export function checkManifestRules(parsed: ParsedManifest, manifest: ProjectMani
     const rawEnv = raw.environments?.[env.name];
     if (rawEnv?.registry !== undefined) checkRegistry(rawEnv.registry, [...at, 'registry'], report);
     if (!env.registry) {
-      report(at, 'has no registry to promote to', 'set `registry:` at the top level or in this environment', true);
+      report(
+        at,
+        'has no registry to promote to',
+        'set `registry:` at the top level or in this environment',
+        true,
+      );
     }
     if (!env.repository.includes('{name}')) {
       report(
@@ -123,7 +129,12 @@ function checkRegistry(
 ) {
   const result = parseRegistryLocation(value);
   if (!result.ok) {
-    report(at, `"${value}" is not a registry location: ${result.reason}`, 'write it as host[:port][/namespace]', key);
+    report(
+      at,
+      `"${value}" is not a registry location: ${result.reason}`,
+      'write it as host[:port][/namespace]',
+      key,
+    );
   }
 }
 

@@ -17,11 +17,15 @@ const quotedString = (what: string) =>
   });
 
 /** A repository path of one or more components, lower case (the distribution reference grammar). */
-const imageNamePattern = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+const imageNamePattern =
+  /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 
 export const ImageName = z
   .string()
-  .regex(imageNamePattern, 'image names are lower-case repository paths: letters, digits, ".", "_", "-" and "/"');
+  .regex(
+    imageNamePattern,
+    'image names are lower-case repository paths: letters, digits, ".", "_", "-" and "/"',
+  );
 
 export const ImageSpec = z
   .strictObject({
@@ -34,7 +38,10 @@ export const ImageSpec = z
       .record(z.string(), quotedString('a build arg value'))
       .optional()
       .describe('Build args; they also fill ARGs used in FROM lines.'),
-    tags: z.array(quotedString('a tag')).optional().describe('Human tags, moved only when a whole run succeeds.'),
+    tags: z
+      .array(quotedString('a tag'))
+      .optional()
+      .describe('Human tags, moved only when a whole run succeeds.'),
     target: quotedString('target').min(1).optional().describe('Stage to build (docker build --target).'),
     platform: quotedString('platform')
       .regex(/^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/, 'platform is os/arch[/variant], e.g. linux/amd64')

@@ -1,20 +1,18 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isPinyardError, type PinyardError } from '../../src/errors.js';
 import { manifestJsonSchema } from '../../src/manifest/json-schema.js';
 import { loadManifest } from '../../src/manifest/load.js';
+import { tempProject } from '../helpers/temp-project.js';
 
 /** A temp project: images.yml text plus the image directories it names (each with a Dockerfile). */
 function project(yaml: string, dirs: string[] = ['images/app']): string {
-  const root = mkdtempSync(path.join(tmpdir(), 'pinyard-manifest-'));
-  for (const dir of dirs) {
-    mkdirSync(path.join(root, dir), { recursive: true });
-    writeFileSync(path.join(root, dir, 'Dockerfile'), 'FROM alpine:3.20\n');
-  }
-  writeFileSync(path.join(root, 'images.yml'), yaml);
-  return root;
+  return tempProject({
+    'images.yml': yaml,
+    ...Object.fromEntries(dirs.map((dir) => [`${dir}/Dockerfile`, 'FROM alpine:3.20\n'])),
+  });
 }
 
 async function loadError(yaml: string, dirs?: string[]): Promise<PinyardError> {
@@ -83,7 +81,9 @@ describe('loadManifest', () => {
     {
       what: 'a wrong version',
       yaml: 'version: 2\nimages: {}\n',
-      expected: ['images.yml:1:10: version: version must be 1 (the only manifest version this pinyard reads)'],
+      expected: [
+        'images.yml:1:10: version: version must be 1 (the only manifest version this pinyard reads)',
+      ],
     },
     {
       what: 'an invalid tag and an invalid image name',
@@ -96,7 +96,9 @@ describe('loadManifest', () => {
     {
       what: 'a missing Dockerfile named explicitly',
       yaml: 'version: 1\nimages:\n  app: { context: images/app, dockerfile: Dockerfile.prod }\n',
-      expected: ['images.yml:3:43: images.app.dockerfile: Dockerfile images/app/Dockerfile.prod does not exist'],
+      expected: [
+        'images.yml:3:43: images.app.dockerfile: Dockerfile images/app/Dockerfile.prod does not exist',
+      ],
     },
     {
       what: 'an environment that requires an undefined one',
@@ -125,7 +127,9 @@ describe('loadManifest', () => {
   });
 
   it('reports every problem of the file at once', async () => {
-    const error = await loadError('version: 1\nimages:\n  a: { context: images/app, y: 2 }\n  b: { context: images/app, x: 1 }\n');
+    const error = await loadError(
+      'version: 1\nimages:\n  a: { context: images/app, y: 2 }\n  b: { context: images/app, x: 1 }\n',
+    );
     expect(error.message).toBe('images.yml has 2 problems');
     expect(located(error)).toHaveLength(2);
   });

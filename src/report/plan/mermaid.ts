@@ -14,8 +14,8 @@ export function renderMermaid(graph: ImageGraph): string {
     return value;
   };
   const lines = ['flowchart TD'];
-  for (const ref of upstream) lines.push(`  ${id(ref)}(["${escape(ref)}"])`);
-  for (const name of graph.order) lines.push(`  ${id(name)}["${escape(name)}"]`);
+  for (const ref of upstream) lines.push(`  ${id(ref)}(["${quoteLabel(ref)}"])`);
+  for (const name of graph.order) lines.push(`  ${id(name)}["${quoteLabel(name)}"]`);
   for (const e of edges) lines.push(`  ${id(e.from)} ${e.copy ? '-.->' : '-->'} ${id(e.to)}`);
   lines.push('  classDef upstream fill:#eef,stroke:#88a');
   if (upstream.length) lines.push(`  class ${upstream.map(id).join(',')} upstream`);
@@ -23,6 +23,6 @@ export function renderMermaid(graph: ImageGraph): string {
 }
 
 // Mermaid labels are in double quotes; a quote inside is written as an entity.
-function escape(label: string): string {
+function quoteLabel(label: string): string {
   return label.replace(/"/g, '#quot;');
 }

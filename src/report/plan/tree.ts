@@ -19,6 +19,9 @@ export function renderTree(graph: ImageGraph): string {
     walk(root, '');
   }
   const upstreamCount = new Set([...graph.images.values()].flatMap((i) => i.upstream.map((u) => u.ref))).size;
-  lines.push('', `${graph.order.length} images, ${upstreamCount} upstream refs; build order: ${graph.order.join(', ')}`);
+  lines.push(
+    '',
+    `${graph.order.length} images, ${upstreamCount} upstream refs; build order: ${graph.order.join(', ')}`,
+  );
   return `${lines.join('\n')}\n`;
 }

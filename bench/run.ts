@@ -1,0 +1,14 @@
+// `npm run bench [-- NAME…]`: runs the named benchmarks (all by default) and prints their tables.
+import { benchPlan } from './plan.js';
+
+const benchmarks: Record<string, () => void | Promise<void>> = { plan: benchPlan };
+
+const names = process.argv.slice(2);
+for (const name of names.length ? names : Object.keys(benchmarks)) {
+  const bench = benchmarks[name];
+  if (!bench) {
+    console.error(`unknown benchmark "${name}"; known: ${Object.keys(benchmarks).join(', ')}`);
+    process.exit(2);
+  }
+  await bench();
+}
