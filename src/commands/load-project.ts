@@ -37,7 +37,11 @@ export async function loadProject(manifestFile: string, cwd: string): Promise<Pr
   });
   if (problems.length > 0) throw collect(problems);
   const graph = buildImageGraph(
-    manifest.images.map((image) => ({ name: image.name, dockerfile: dockerfiles.get(image.name)! })),
+    manifest.images.map((image) => ({
+      name: image.name,
+      tags: image.tags,
+      dockerfile: dockerfiles.get(image.name)!,
+    })),
     manifest.registry ? { registry: manifest.registry } : {},
   );
   return { ...loaded, dockerfiles, graph };

@@ -1,8 +1,8 @@
 import type { GraphImage, ImageGraph } from '../../graph/index.js';
 
 /**
- * A DAG drawn as a tree puts each image under one parent: its primary one (the first FROM, the image it
- * is built on), preferring an image of the tree over an upstream ref. Every other dependency is listed
+ * A DAG drawn as a tree puts each image under one parent: the image its last FROM names, the one its
+ * final stage is built on (earlier stages are build stages: a toolchain, a tools stage). Every other dependency is listed
  * beside it, so nothing is hidden and nothing is drawn twice.
  */
 export interface Placement {
@@ -34,11 +34,12 @@ export function placeImages(graph: ImageGraph): Placement {
 
 function primaryDependency(image: GraphImage): string {
   const isFrom = (sites: { via: string }[]) => sites.some((s) => s.via === 'from');
-  const firstLine = (sites: { line: number }[]) => Math.min(...sites.map((s) => s.line));
+  const lastFromLine = (sites: { line: number; via: string }[]) =>
+    Math.max(...sites.filter((s) => s.via === 'from').map((s) => s.line));
   const candidates = [
     ...image.parents.map((p) => ({ name: p, sites: image.parentSites[p] ?? [] })),
     ...image.upstream.map((u) => ({ name: u.ref, sites: u.sites })),
   ].filter((c) => isFrom(c.sites));
-  candidates.sort((a, b) => firstLine(a.sites) - firstLine(b.sites));
+  candidates.sort((a, b) => lastFromLine(b.sites) - lastFromLine(a.sites));
   return candidates[0]?.name ?? image.parents[0] ?? image.upstream[0]?.ref ?? '';
 }

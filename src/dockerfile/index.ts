@@ -1,0 +1,10 @@
+export { parseDockerfile } from './parse-dockerfile.js';
+export { type ImageRefReplacement, rewriteImageRefs } from './rewrite-image-refs.js';
+export type {
+  CopyFromInstruction,
+  FromInstruction,
+  ImageToken,
+  ParseDockerfileOptions,
+  ParsedDockerfile,
+  TextRange,
+} from './types.js';

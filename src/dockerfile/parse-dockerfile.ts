@@ -1,0 +1,392 @@
+import { Arg, Copy, DockerfileParser, From, type Instruction, Run } from 'dockerfile-ast';
+import { PinyardError } from '../errors.js';
+import { PLATFORM_ARGS } from './platform-args.js';
+import { SourceText, toTextRange, type ZeroBasedPosition } from './source-text.js';
+import type {
+  CopyFromInstruction,
+  FromInstruction,
+  ImageToken,
+  ParseDockerfileOptions,
+  ParsedDockerfile,
+} from './types.js';
+import { expandWord, type VariableUse, type WordExpansionOptions } from './word-expansion.js';
+
+type Range = { start: ZeroBasedPosition; end: ZeroBasedPosition };
+
+/** BuildKit's rule for `AS` names (frontend/dockerfile/instructions/parse.go), checked after lower-casing. */
+const STAGE_NAME = /^[a-z][a-z0-9-_.]*$/;
+const STAGE_INDEX = /^[+-]?[0-9]+$/;
+/** Mount types whose `from=` is read as a filesystem; tmpfs, secret and ssh mounts take no source. */
+const MOUNT_TYPES_WITH_SOURCE = new Set(['bind', 'cache']);
+const FROM_SYNTAX = 'FROM [--platform=<platform>] <image>[:<tag>|@<digest>] [AS <name>]';
+
+/**
+ * Reads what pinyard needs from a Dockerfile: its stages with their base images (ARGs substituted the
+ * way docker does), and the other images and stages it copies or mounts from.
+ * Throws PinyardError PINYARD_DOCKERFILE_INVALID, with the position, for what docker would refuse.
+ */
+export function parseDockerfile(text: string, options: ParseDockerfileOptions): ParsedDockerfile {
+  return new DockerfileReader(text, options).read();
+}
+
+/** A COPY --from or mount from= whose kind is known only once every stage name is. */
+interface PendingCopyFrom extends Omit<CopyFromInstruction, 'kind'> {
+  offset: number;
+}
+
+class DockerfileReader {
+  private readonly source: SourceText;
+  private readonly dockerfile: ReturnType<typeof DockerfileParser.parse>;
+  private readonly escape: string;
+  private readonly globalArgs: Record<string, string | undefined> = {};
+  private readonly stages: FromInstruction[] = [];
+  private readonly pending: PendingCopyFrom[] = [];
+
+  constructor(
+    text: string,
+    private readonly options: ParseDockerfileOptions,
+  ) {
+    this.source = new SourceText(text);
+    this.dockerfile = DockerfileParser.parse(text);
+    this.escape = this.dockerfile.getEscapeCharacter();
+  }
+
+  read(): ParsedDockerfile {
+    for (const instruction of this.dockerfile.getInstructions()) {
+      if (instruction instanceof From) this.readFrom(instruction);
+      else if (this.stages.length === 0) this.readBeforeFirstFrom(instruction);
+      else if (instruction instanceof Copy) this.readCopy(instruction);
+      else if (instruction instanceof Run) this.readRunMounts(instruction);
+      // ONBUILD triggers run in the builds of child images, whose own FROM already records the edge.
+    }
+    if (this.stages.length === 0) {
+      throw this.invalid(
+        'the Dockerfile has no FROM instruction',
+        0,
+        `start a build stage with ${FROM_SYNTAX}`,
+      );
+    }
+    const syntax = this.dockerfile
+      .getDirectives()
+      .find((d) => d.getName().toLowerCase() === 'syntax')
+      ?.getValue();
+    return {
+      file: this.options.file,
+      ...(syntax ? { syntax } : {}),
+      globalArgs: this.globalArgs,
+      stages: this.stages,
+      copyFroms: this.pending.map((p) => this.classifyCopyFrom(p)),
+    };
+  }
+
+  private readBeforeFirstFrom(instruction: Instruction): void {
+    if (!(instruction instanceof Arg)) {
+      throw this.invalid(
+        `${instruction.getKeyword()} before the first FROM`,
+        this.offset(instruction.getInstructionRange().start),
+        'only ARG may come before the first FROM; move this instruction into a build stage',
+      );
+    }
+    const args = this.options.args ?? {};
+    for (const property of instruction.getProperties()) {
+      const name = property.getName();
+      const valueRange = property.getValueRange();
+      if (Object.hasOwn(args, name)) {
+        this.globalArgs[name] = args[name];
+      } else if (valueRange) {
+        // A default may use the ARGs declared before it, like a shell assignment.
+        this.globalArgs[name] = this.expandRange(this.offset(valueRange.start), this.offset(valueRange.end), {
+          lookup: (n) => this.globalArgs[n],
+          keepUnset: (n) => PLATFORM_ARGS.has(n),
+        }).value;
+      } else if (!Object.hasOwn(this.globalArgs, name)) {
+        this.globalArgs[name] = undefined;
+      }
+    }
+  }
+
+  private readFrom(instruction: From): void {
+    const keyword = instruction.getInstructionRange().start;
+    const stageIndex = this.stages.length;
+    const platform = this.readFromFlags(instruction);
+    const [image, as, name, ...extra] = instruction.getArguments();
+    if (!image) {
+      throw this.invalid('FROM needs an image', this.offset(keyword), `write ${FROM_SYNTAX}`);
+    }
+    const unexpected = as && as.getValue().toLowerCase() !== 'as' ? as : extra[0];
+    if (unexpected) {
+      throw this.invalid(
+        `unexpected "${unexpected.getValue()}" in FROM`,
+        this.offset(unexpected.getRange().start),
+        `write ${FROM_SYNTAX}`,
+      );
+    }
+    if (as && !name) {
+      throw this.invalid('AS needs a stage name', this.offset(as.getRange().start), `write ${FROM_SYNTAX}`);
+    }
+    const stageName = name ? this.readStageName(name.getValue(), name.getRange()) : undefined;
+    const token = this.fromImageToken(image.getRange());
+    this.stages.push({
+      stageIndex,
+      ...(stageName ? { stageName } : {}),
+      image: token,
+      ...(platform !== undefined ? { platform } : {}),
+      kind: this.fromKind(token.resolved),
+      line: keyword.line + 1,
+      column: keyword.character + 1,
+    });
+  }
+
+  /** Like BuildKit, a stage name wins over an image of the same name, and only earlier stages count. */
+  private fromKind(image: string): FromInstruction['kind'] {
+    if (this.stages.some((s) => s.stageName === image)) return 'stage';
+    return image === 'scratch' ? 'scratch' : 'image';
+  }
+
+  private readFromFlags(instruction: From): string | undefined {
+    let platform: string | undefined;
+    for (const flag of instruction.getFlags()) {
+      const at = this.offset(flag.getRange().start);
+      const name = flag.getName();
+      if (name !== 'platform') {
+        throw this.invalid(
+          name ? `unknown flag --${name} on FROM` : 'malformed flag on FROM',
+          at,
+          `FROM accepts only --platform=<platform>: ${FROM_SYNTAX}`,
+        );
+      }
+      if (platform !== undefined) {
+        throw this.invalid('--platform is given twice', at, 'keep one --platform flag');
+      }
+      const valueRange = flag.getValueRange();
+      if (!valueRange || flag.getValue() === '') {
+        throw this.invalid(
+          '--platform needs a value',
+          at,
+          'write --platform=<os>/<arch>, e.g. --platform=linux/amd64',
+        );
+      }
+      platform = this.expandInFrom(valueRange, 'FROM --platform', (n) => PLATFORM_ARGS.has(n)).resolved;
+      if (platform === '') {
+        throw this.invalid(
+          `--platform=${flag.getValue()} is empty after substitution`,
+          at,
+          'give the ARG it uses a value',
+        );
+      }
+    }
+    return platform;
+  }
+
+  private readStageName(written: string, range: Range): string {
+    const stageName = written.toLowerCase();
+    const at = this.offset(range.start);
+    if (!STAGE_NAME.test(stageName)) {
+      throw this.invalid(
+        `invalid stage name "${written}"`,
+        at,
+        'a stage name starts with a letter and contains only letters, digits, "-", "_" and "."',
+      );
+    }
+    if (this.stages.some((s) => s.stageName === stageName)) {
+      throw this.invalid(`duplicate stage name "${stageName}"`, at, 'give every stage its own name');
+    }
+    return stageName;
+  }
+
+  private fromImageToken(range: Range): ImageToken {
+    const token = this.expandInFrom(range, 'FROM', () => false);
+    if (token.resolved === '') {
+      throw this.invalid(
+        `FROM ${token.raw} is empty after substitution`,
+        this.offset(range.start),
+        'give the ARG it uses a value',
+      );
+    }
+    return token;
+  }
+
+  /** Substitutes global ARGs in a FROM word; a variable without a value is an error unless `keep` says so. */
+  private expandInFrom(range: Range, where: string, keep: (name: string) => boolean): ImageToken {
+    const { token, unset, offsets } = this.expandToken(range, {
+      lookup: (n) => this.globalArgs[n],
+      keepUnset: keep,
+    });
+    const [missing] = unset;
+    if (missing) throw this.missingArg(where, missing, offsets);
+    return token;
+  }
+
+  private missingArg(where: string, use: VariableUse, offsets: number[]): PinyardError {
+    const { name } = use;
+    const at = offsets[use.offset]!;
+    if (Object.hasOwn(this.globalArgs, name)) {
+      const under = `images.${this.options.image ?? '<name>'}.args`;
+      return this.invalid(
+        `${where} uses $${name}, but ARG ${name} has no value`,
+        at,
+        `give it a default in the ARG line (ARG ${name}=<value>) or a value under ${under} in images.yml`,
+      );
+    }
+    if (PLATFORM_ARGS.has(name)) {
+      return this.invalid(
+        `${where} uses $${name}, which docker sets per target platform while building`,
+        at,
+        `pinyard resolves base images before building: write the platform into the reference, or declare ARG ${name}=<value> before the first FROM`,
+      );
+    }
+    return this.invalid(
+      `${where} uses $${name}, but no ARG ${name} is declared before the first FROM`,
+      at,
+      `declare ARG ${name}=<value> before the first FROM: ARGs declared inside a stage are not visible to FROM`,
+    );
+  }
+
+  private readCopy(instruction: Copy): void {
+    const flags = instruction.getFlags().filter((f) => f.getName() === 'from');
+    const [flag, again] = flags;
+    if (!flag) return;
+    if (again) {
+      throw this.invalid(
+        '--from is given twice',
+        this.offset(again.getRange().start),
+        'keep one --from flag',
+      );
+    }
+    const valueRange = flag.getValueRange();
+    if (!valueRange || flag.getValue() === '') {
+      throw this.invalid(
+        '--from needs a value',
+        this.offset(flag.getRange().start),
+        'write --from=<stage name, stage index or image>',
+      );
+    }
+    this.addPending(instruction, valueRange, 'copy-from', 'COPY --from=');
+  }
+
+  private readRunMounts(instruction: Run): void {
+    for (const flag of instruction.getFlags()) {
+      if (flag.getName() !== 'mount') continue;
+      const options = flag.getOptions();
+      const type = options.find((o) => o.getName() === 'type')?.getValue() ?? 'bind';
+      const from = options.find((o) => o.getName() === 'from');
+      if (!from || !MOUNT_TYPES_WITH_SOURCE.has(type)) continue;
+      const valueRange = from.getValueRange();
+      if (!valueRange || from.getValue() === '') {
+        throw this.invalid(
+          'from= in --mount needs a value',
+          this.offset(from.getRange().start),
+          'write from=<stage name or image>',
+        );
+      }
+      this.addPending(instruction, valueRange, 'mount-from', 'RUN --mount from=');
+    }
+  }
+
+  private addPending(
+    instruction: Instruction,
+    range: Range,
+    via: CopyFromInstruction['via'],
+    what: string,
+  ): void {
+    const start = this.offset(range.start);
+    const end = this.offset(range.end);
+    const asWritten = this.source.logical(start, end, this.escape).text;
+    // Docker takes --from and from= as written (BuildKit refuses variables there outright), so a
+    // substituted value would name an image docker never uses.
+    const expanded = expandWord(asWritten, { escape: this.escape, lookup: () => undefined });
+    if (!expanded.ok || expanded.value !== asWritten) {
+      throw this.invalid(
+        `${what}${asWritten}: docker does not expand variables or quotes here`,
+        start,
+        'declare the ARG before the first FROM, add a stage that uses it (FROM <image>:$TAG AS <name>) and copy from that stage by name',
+      );
+    }
+    const keyword = instruction.getInstructionRange().start;
+    this.pending.push({
+      stageIndex: this.stages.length - 1,
+      from: { raw: this.source.text.slice(start, end), resolved: asWritten, range: toTextRange(range) },
+      via,
+      line: keyword.line + 1,
+      column: keyword.character + 1,
+      offset: start,
+    });
+  }
+
+  private classifyCopyFrom({ offset, ...copy }: PendingCopyFrom): CopyFromInstruction {
+    const value = copy.from.resolved;
+    // BuildKit accepts a stage index only in COPY --from; a mount's from= is a name or an image.
+    if (copy.via === 'copy-from' && STAGE_INDEX.test(value)) {
+      const index = Number(value);
+      if (index < 0 || index >= this.stages.length) {
+        const count = this.stages.length;
+        throw this.invalid(
+          `COPY --from=${value}: there is no stage ${value} (this Dockerfile has ${count} stage${count === 1 ? '' : 's'}, counted from 0)`,
+          offset,
+          'use the index or the AS name of a stage of this Dockerfile',
+        );
+      }
+      return this.stageCopyFrom(copy, index, offset);
+    }
+    const index = this.stages.findIndex((s) => s.stageName === value.toLowerCase());
+    if (index !== -1) return this.stageCopyFrom(copy, index, offset);
+    return { ...copy, kind: 'image' };
+  }
+
+  private stageCopyFrom(
+    copy: Omit<CopyFromInstruction, 'kind'>,
+    index: number,
+    offset: number,
+  ): CopyFromInstruction {
+    if (index === copy.stageIndex) {
+      throw this.invalid(
+        `stage ${index} copies from itself`,
+        offset,
+        'copy from an earlier stage, or from an image',
+      );
+    }
+    return { ...copy, kind: 'stage' };
+  }
+
+  private expandToken(
+    range: Range,
+    lookup: Omit<WordExpansionOptions, 'escape'>,
+  ): { token: ImageToken; unset: VariableUse[]; offsets: number[] } {
+    const start = this.offset(range.start);
+    const end = this.offset(range.end);
+    const { value, unset, offsets } = this.expandRange(start, end, lookup);
+    return {
+      token: { raw: this.source.text.slice(start, end), resolved: value, range: toTextRange(range) },
+      unset,
+      offsets,
+    };
+  }
+
+  private expandRange(
+    start: number,
+    end: number,
+    lookup: Omit<WordExpansionOptions, 'escape'>,
+  ): { value: string; unset: VariableUse[]; offsets: number[] } {
+    const logical = this.source.logical(start, end, this.escape);
+    const result = expandWord(logical.text, { ...lookup, escape: this.escape });
+    if (!result.ok) {
+      throw this.invalid(
+        `${result.message} in "${logical.text}"`,
+        logical.offsets[result.offset]!,
+        `write $NAME, \${NAME}, \${NAME:-default} or \${NAME:+alternative} (Dockerfile reference, "Environment replacement")`,
+      );
+    }
+    return { value: result.value, unset: result.unset, offsets: logical.offsets };
+  }
+
+  private offset(position: ZeroBasedPosition): number {
+    return this.source.offsetAt(position);
+  }
+
+  private invalid(message: string, offset: number, hint: string): PinyardError {
+    return new PinyardError('PINYARD_DOCKERFILE_INVALID', message, {
+      hint,
+      position: { file: this.options.file, ...this.source.positionAt(offset) },
+    });
+  }
+}

@@ -1,0 +1,35 @@
+/** Where a Dockerfile refers to a parent image or an upstream image. */
+export interface EdgeSite {
+  file: string;
+  /** Position of the FROM, COPY or RUN keyword. */
+  line: number;
+  column: number;
+  via: 'from' | 'copy-from' | 'mount-from';
+  /** The reference as written, before ARG substitution. */
+  raw: string;
+}
+
+/** An image from outside the manifest that a build pulls. */
+export interface UpstreamRef {
+  /** Canonical: 'docker.io/library/alpine:3.20', or with '@sha256:…' when pinned. */
+  ref: string;
+  sites: EdgeSite[];
+}
+
+export interface GraphImage {
+  name: string;
+  /** Manifest images this one is built from or copies from: sorted, unique. */
+  parents: string[];
+  parentSites: Record<string, EdgeSite[]>;
+  /** Sorted by ref. */
+  upstream: UpstreamRef[];
+}
+
+export interface ImageGraph {
+  /** Keyed by name, iterated in name order. */
+  images: Map<string, GraphImage>;
+  /** Build order: every image after its parents, ties broken by name. */
+  order: string[];
+}
+
+export type CycleResult = { ok: true; order: string[] } | { ok: false; cycle: string[] };
