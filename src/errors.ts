@@ -38,8 +38,11 @@ export const ErrorCodes = {
   PINYARD_NOT_FOUND: ExitCode.failed,
   PINYARD_UNREACHABLE: ExitCode.failed,
   PINYARD_REGISTRY: ExitCode.failed,
+  PINYARD_CREDENTIALS: ExitCode.failed,
   PINYARD_ENGINE: ExitCode.failed,
   PINYARD_BUILD_FAILED: ExitCode.failed,
+  /** The test world (engine, registries, token issuer) could not be set up; never raised by the CLI. */
+  PINYARD_TEST_WORLD: ExitCode.failed,
 } as const;
 export type ErrorCode = keyof typeof ErrorCodes;
 

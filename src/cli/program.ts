@@ -47,6 +47,21 @@ export function buildProgram(
       setExitCode(await planCommand(context(), options));
     });
 
+  program
+    .command('lock')
+    .description('pin every upstream ref of the tree to a digest in images.lock')
+    .option('--check', 'change nothing; exit 1 when images.lock is stale or incomplete')
+    .option('--update [names...]', 're-resolve every ref, or only the upstreams of these images')
+    .action(async (options: { check?: boolean; update?: boolean | string[] }) => {
+      if (options.check && options.update) {
+        throw new PinyardError('PINYARD_USAGE', '--check and --update cannot be combined', {
+          hint: 'use --check in CI to detect a stale lock, --update to refresh it',
+        });
+      }
+      const { lockCommand } = await import('../commands/lock.js');
+      setExitCode(await lockCommand(context(), options));
+    });
+
   return program;
 }
 
