@@ -66,6 +66,7 @@ export function nextLock(
 /** The images a change of these refs rebuilds: those that use them and everything built on those. */
 export function imagesAffectedBy(graph: ImageGraph, refs: string[]): string[] {
   const users = upstreamUsers(graph);
-  const direct = [...new Set(refs.flatMap((ref) => users.get(ref) ?? []))];
-  return descendants(graph, direct);
+  const affected = new Set(refs.flatMap((ref) => users.get(ref) ?? []));
+  for (const name of descendants(graph, [...affected])) affected.add(name);
+  return graph.order.filter((name) => affected.has(name));
 }

@@ -1,0 +1,80 @@
+import path from 'node:path';
+import type { CommandContext } from '../cli/io.js';
+import { ExitCode } from '../errors.js';
+import { formatLock } from '../lock/format.js';
+import {
+  diffLocks,
+  imagesAffectedBy,
+  type LockChange,
+  type LockMode,
+  nextLock,
+  readLock,
+  refsToResolve,
+  resolveUpstream,
+  writeLock,
+} from '../lock/index.js';
+import { RegistryClient } from '../registry/index.js';
+import { renderLockChanges } from '../report/lock-changes.js';
+import { loadProject } from './load-project.js';
+
+export interface LockOptions {
+  check?: boolean;
+  /** true: every ref; a list: the upstreams of those images. */
+  update?: boolean | string[];
+}
+
+/**
+ * `pinyard lock`: pins every upstream ref of the tree in images.lock (beside images.yml). Nothing is
+ * written unless every ref resolved; `--check` writes nothing and fails when the lock is stale.
+ */
+export async function lockCommand(ctx: CommandContext, options: LockOptions): Promise<number> {
+  const project = await loadProject(ctx.manifestFile, ctx.cwd);
+  const { manifest, graph } = project;
+  const lockPath = path.join(manifest.dir, 'images.lock');
+  const lockDisplay = path.relative(ctx.cwd, lockPath) || 'images.lock';
+  const old = await readLock(lockPath, lockDisplay);
+
+  const mode: LockMode =
+    options.check || options.update === true
+      ? { kind: 'all' }
+      : Array.isArray(options.update) && options.update.length
+        ? { kind: 'images', names: options.update }
+        : { kind: 'missing' };
+  const resolver = new RegistryClient({ insecureRegistries: manifest.insecureRegistries, env: ctx.env });
+  const resolved = await resolveUpstream(refsToResolve(graph, old, mode), {
+    graph,
+    lock: old,
+    resolver,
+    mirrors: manifest.mirrors,
+  });
+  const next = nextLock(graph, old, resolved);
+  const changes = diffLocks(old, next);
+  const rebuild = imagesAffectedBy(
+    graph,
+    changes.filter((c) => c.kind !== 'removed').map((c) => c.ref),
+  );
+  const stale = changes.length > 0;
+
+  if (!options.check && (!old || formatLock(old) !== formatLock(next))) await writeLock(lockPath, next);
+  report(ctx, {
+    lock: lockDisplay,
+    check: Boolean(options.check),
+    changes,
+    rebuild,
+    refs: Object.keys(next.upstream).length,
+  });
+  return options.check && stale ? ExitCode.failed : ExitCode.ok;
+}
+
+function report(
+  ctx: CommandContext,
+  outcome: { lock: string; check: boolean; changes: LockChange[]; rebuild: string[]; refs: number },
+): void {
+  if (ctx.json) {
+    const { lock, check, changes, rebuild } = outcome;
+    const status = changes.length === 0 ? 'current' : check ? 'stale' : 'updated';
+    ctx.stdout.write(`${JSON.stringify({ version: 1, lock, status, changes, rebuild }, null, 2)}\n`);
+    return;
+  }
+  ctx.stdout.write(renderLockChanges(outcome));
+}

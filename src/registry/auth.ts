@@ -1,0 +1,181 @@
+import { PinyardError } from '../errors.js';
+import type { Challenge } from './challenge.js';
+import { accountOf, type Credential, type CredentialStore } from './credentials.js';
+import { badCredentialsError, malformedError, parseErrorBody, registryError } from './errors.js';
+import { redact, secrets } from './redact.js';
+import { TokenResponse } from './schema.js';
+import { formatScope, type Scope, scopeKey } from './scope.js';
+import type { TokenCache } from './token-cache.js';
+import type { Transport } from './transport.js';
+
+/**
+ * Turns a registry's challenge and the user's credential into an Authorization header: none, Basic, or a
+ * Bearer token from the token service (distribution spec/auth/token.md: GET with Basic or no credentials;
+ * oauth.md: POST with a refresh token when config.json holds an identity token).
+ */
+
+type HostAuth =
+  | { scheme: 'none' }
+  | { scheme: 'basic' }
+  | { scheme: 'bearer'; realm: string; service: string };
+
+export interface Authorization {
+  header: string;
+  /** True when the header came from the cache: a refusal may only mean the token went stale. */
+  cached: boolean;
+}
+
+const CLIENT_ID = 'pinyard';
+
+export class Authenticator {
+  readonly #transport: Transport;
+  readonly #credentials: CredentialStore;
+  readonly #tokens: TokenCache;
+  readonly #hosts = new Map<string, HostAuth>();
+  readonly #inflight = new Map<string, Promise<string>>();
+
+  constructor(transport: Transport, credentials: CredentialStore, tokens: TokenCache) {
+    this.#transport = transport;
+    this.#credentials = credentials;
+    this.#tokens = tokens;
+  }
+
+  /** Record how `host` asks to be authenticated (from its /v2/ probe or any 401). */
+  learn(host: string, challenge: Challenge | undefined): void {
+    if (challenge?.scheme === 'bearer' && challenge.params.realm) {
+      this.#hosts.set(host, {
+        scheme: 'bearer',
+        realm: challenge.params.realm,
+        service: challenge.params.service ?? '',
+      });
+    } else if (challenge?.scheme === 'basic') {
+      this.#hosts.set(host, { scheme: 'basic' });
+    } else {
+      this.#hosts.set(host, { scheme: 'none' });
+    }
+  }
+
+  /** Who requests to `host` act as, for error messages: a username or 'anonymous', never a secret. */
+  async account(host: string): Promise<string> {
+    return accountOf(await this.#credentials.get(host));
+  }
+
+  /**
+   * The Authorization header for a request that needs `scopes`, or undefined to go anonymous.
+   * `fresh` skips the cache (and drops `stale` from it) after the registry refused a token.
+   */
+  async authorize(
+    host: string,
+    scopes: Scope[],
+    options: { fresh?: boolean; stale?: string | undefined } = {},
+  ): Promise<Authorization | undefined> {
+    const how = this.#hosts.get(host);
+    if (!how || how.scheme === 'none') return undefined;
+    const credential = await this.#credentials.get(host);
+    if (how.scheme === 'basic') {
+      return credential.kind === 'basic'
+        ? { header: `Basic ${basic(credential.username, credential.password)}`, cached: false }
+        : undefined;
+    }
+    if (credential.kind === 'registry-token') return { header: `Bearer ${credential.token}`, cached: false };
+
+    const realmKey = `${host}\n${how.realm}\n${how.service}\n${accountOf(credential)}`;
+    if (options.fresh) {
+      if (options.stale?.startsWith('Bearer ')) this.#tokens.forget(realmKey, options.stale.slice(7));
+    } else {
+      const token = this.#tokens.lookup(realmKey, scopes);
+      if (token) return { header: `Bearer ${token}`, cached: true };
+    }
+    // Requests that need the same token at the same time share one fetch.
+    const key = `${realmKey}\n${scopeKey(scopes)}`;
+    let pending = this.#inflight.get(key);
+    if (!pending) {
+      pending = this.#fetchToken(host, how, credential, scopes, realmKey).finally(() =>
+        this.#inflight.delete(key),
+      );
+      this.#inflight.set(key, pending);
+    }
+    return { header: `Bearer ${await pending}`, cached: false };
+  }
+
+  async #fetchToken(
+    host: string,
+    how: { realm: string; service: string },
+    credential: Credential,
+    scopes: Scope[],
+    realmKey: string,
+  ): Promise<string> {
+    const realm = this.#checkRealm(host, how.realm);
+    let response =
+      credential.kind === 'identity-token'
+        ? await this.#transport.fetch(realm.toString(), {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({
+              grant_type: 'refresh_token',
+              refresh_token: credential.token,
+              service: how.service,
+              client_id: CLIENT_ID,
+              scope: scopes.map(formatScope).join(' '),
+            }).toString(),
+          })
+        : undefined;
+    // Not every token service speaks OAuth (oauth.md): a 404 or 405 to the POST means use the GET flow.
+    if (!response || response.status === 404 || response.status === 405) {
+      await response?.body?.cancel();
+      const url = new URL(realm);
+      if (how.service) url.searchParams.set('service', how.service);
+      for (const scope of scopes) url.searchParams.append('scope', formatScope(scope));
+      const login = credential.kind === 'basic' ? basic(credential.username, credential.password) : undefined;
+      response = await this.#transport.fetch(url.toString(), {
+        method: 'GET',
+        headers: login ? { authorization: `Basic ${login}` } : {},
+      });
+    }
+
+    const what = `fetching a token for ${host}`;
+    const text = await response.text();
+    if (response.status === 401 || response.status === 403) {
+      throw badCredentialsError(host, accountOf(credential), `the token service ${realm.host}`);
+    }
+    if (!response.ok) {
+      throw registryError({ host: realm.host, what, status: response.status, body: parseErrorBody(text) });
+    }
+    let body: TokenResponse;
+    try {
+      body = TokenResponse.parse(JSON.parse(text));
+    } catch {
+      // The body may hold a token: never quote it.
+      throw malformedError(realm.host, what, 'the token service did not answer with a token');
+    }
+    const token = (body.token || body.access_token)!;
+    secrets.add(token, body.access_token, body.refresh_token);
+    this.#tokens.store(realmKey, scopes, token, body.expires_in);
+    return token;
+  }
+
+  /** Credentials go to the realm the registry names: over HTTPS unless the registry itself may use HTTP. */
+  #checkRealm(host: string, realm: string): URL {
+    let url: URL;
+    try {
+      url = new URL(realm);
+    } catch {
+      throw malformedError(
+        host,
+        `authenticating to ${host}`,
+        `the token realm "${redact(realm)}" is not a URL`,
+      );
+    }
+    if (url.protocol === 'https:' || (url.protocol === 'http:' && this.#transport.allowsPlainHttp(host)))
+      return url;
+    throw new PinyardError(
+      'PINYARD_REGISTRY',
+      redact(`registry ${host} sends credentials to ${url.origin}, which is not HTTPS; pinyard refuses to`),
+      { hint: `if ${host} is a trusted registry on a private network, list it under insecureRegistries` },
+    );
+  }
+}
+
+function basic(username: string, password: string): string {
+  return Buffer.from(`${username}:${password}`).toString('base64');
+}
