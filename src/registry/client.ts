@@ -353,15 +353,26 @@ export class RegistryClient {
   /**
    * A tag (or a digest) → its digest, and for an index each platform's manifest digest, from one GET of
    * the index (or one HEAD with `platforms: false`). Mirrors of the ref's registry are tried first; any
-   * failure there falls through to the next source, and the registry's own answer or error is final.
+   * failure there falls through to the next source, and the registry's own answer or error is final. When
+   * every source fails, the error says what each mirror answered too: behind a firewall the origin is
+   * unreachable, and the mirror's "not found" is the answer that matters.
    */
   async resolve(ref: Reference, options: ResolveOptions = {}): Promise<Resolved> {
     const sources = sourcesFor(ref, options.mirrors);
+    const mirrorFailures: string[] = [];
     for (const [i, source] of sources.entries()) {
       try {
         return { ...(await this.#resolveAt(source.ref, options.platforms ?? true)), source: source.name };
       } catch (e) {
-        if (!(e instanceof PinyardError) || i === sources.length - 1) throw e;
+        if (!(e instanceof PinyardError)) throw e;
+        if (i < sources.length - 1) {
+          mirrorFailures.push(`mirror ${source.name}: ${e.message}`);
+          continue;
+        }
+        if (mirrorFailures.length === 0) throw e;
+        throw new PinyardError(e.code, `${e.message} (after ${mirrorFailures.join('; ')})`, {
+          ...(e.hint ? { hint: e.hint } : {}),
+        });
       }
     }
     throw new Error('unreachable: sourcesFor always ends with the ref itself');
