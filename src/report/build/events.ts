@@ -1,0 +1,70 @@
+/**
+ * What `build` tells its reporters. The core emits these typed events and knows nothing of terminals,
+ * JSON or GitHub; a reporter is an object of optional hooks, one per event kind.
+ */
+
+export type ImageStatus = 'built' | 'skipped' | 'failed' | 'blocked';
+
+/** One entry of the JSON report (DESIGN.md "Reports"). */
+export interface ImageReport {
+  name: string;
+  status: ImageStatus;
+  /** Manifest digest in the registry (pushed or reused), or the local image ID without a registry. */
+  digest?: string;
+  /** Every tag the image has now: the content tag and, when the run succeeded, the human tags. */
+  tags: string[];
+  /** Input hash (sha256:…) the content tag is derived from. */
+  hash?: string;
+  parents: string[];
+  durationMs: number;
+  /** Why it failed or which failed ancestor blocked it. */
+  error?: { code: string; message: string; step?: string; lastLines?: string[] };
+  /** File holding the image's full build log. */
+  log?: string;
+}
+
+export interface BuildReport {
+  version: 1;
+  status: 'succeeded' | 'failed' | 'cancelled';
+  /** True when the human tags were moved (only when every image succeeded). */
+  tagsMoved: boolean;
+  images: ImageReport[];
+  durationMs: number;
+}
+
+export interface BuildHooks {
+  /** The images of this run in build order, before anything starts. */
+  onPlan?(images: Array<{ name: string; parents: string[] }>): void;
+  /** Inputs hashed; checking whether the content tag exists already. */
+  onImageChecking?(name: string): void;
+  onImageBuilding?(name: string): void;
+  /** `Step 3/7 : RUN …` of the classic builder. */
+  onImageStep?(name: string, step: number, total: number, instruction: string): void;
+  /** Every line of build output (also written to the image's log file). */
+  onImageLog?(name: string, line: string): void;
+  onImagePushing?(name: string): void;
+  onImageFinished?(report: ImageReport): void;
+  /** Human tags moved after every image succeeded. */
+  onTagsMoved?(moves: Array<{ name: string; ref: string; digest: string }>): void;
+  onRunFinished?(report: BuildReport): void;
+}
+
+/** Fans one event out to every reporter; reporters never throw into the build. */
+export function combineHooks(reporters: BuildHooks[]): Required<BuildHooks> {
+  const call =
+    <K extends keyof BuildHooks>(key: K) =>
+    (...args: Parameters<NonNullable<BuildHooks[K]>>) => {
+      for (const r of reporters) (r[key] as ((...a: unknown[]) => void) | undefined)?.(...args);
+    };
+  return {
+    onPlan: call('onPlan'),
+    onImageChecking: call('onImageChecking'),
+    onImageBuilding: call('onImageBuilding'),
+    onImageStep: call('onImageStep'),
+    onImageLog: call('onImageLog'),
+    onImagePushing: call('onImagePushing'),
+    onImageFinished: call('onImageFinished'),
+    onTagsMoved: call('onTagsMoved'),
+    onRunFinished: call('onRunFinished'),
+  };
+}
