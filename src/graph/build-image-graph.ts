@@ -1,6 +1,6 @@
 import type { ImageToken, ParsedDockerfile } from '../dockerfile/index.js';
 import { PinyardError } from '../errors.js';
-import { canonicalReference, type Reference, tryParseReference } from '../reference/index.js';
+import { type ImageRefTarget, imageRefClassifier } from './image-ref-target.js';
 import { sequence } from './sequence.js';
 import type { EdgeSite, GraphImage, ImageGraph, UpstreamRef } from './types.js';
 
@@ -24,26 +24,17 @@ const VIA_TEXT: Record<EdgeSite['via'], string> = {
 };
 
 /**
- * The dependency graph of the manifest's images. A FROM, COPY --from or mount from= names a manifest
- * image, and is an edge to it, when it is written `<registry>/name…` (the registry of images.yml, any
- * tag), or as the bare `name` with no tag or with one of the image's tags. Anything else is an upstream
- * ref: a team's `registry` image is itself built FROM Docker Hub's `registry:2`, and
- * `docker.io/library/name` spelled out always means Docker Hub. Stages and scratch are neither. Throws
- * PINYARD_DOCKERFILE_INVALID for references docker would not parse, PINYARD_CYCLE for a cycle (an image
- * built from itself included).
+ * The dependency graph of the manifest's images: an edge for every FROM, COPY --from or mount from= that
+ * names an image of the manifest (imageRefClassifier decides), an upstream ref for every other image.
+ * Stages and scratch are neither. Throws PINYARD_DOCKERFILE_INVALID for references docker would not
+ * parse, PINYARD_CYCLE for a cycle (an image built from itself included).
  */
 export function buildImageGraph(inputs: ImageGraphInput[], options: ImageGraphOptions = {}): ImageGraph {
-  const names: ManifestNames = {
-    byRegistryRepository: registryIndex(
-      inputs.map((i) => i.name),
-      options.registry,
-    ),
-    tagsByName: new Map(inputs.map((i) => [i.name, i.tags ?? []])),
-  };
+  const classify = imageRefClassifier(inputs, options.registry);
   const problems: PinyardError[] = [];
   const images = new Map<string, GraphImage>();
   for (const input of [...inputs].sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    images.set(input.name, imageOf(input, names, problems));
+    images.set(input.name, imageOf(input, classify, problems));
   }
   const [first, ...others] = problems;
   if (first) throw others.length ? withDetails(first, others) : first;
@@ -53,49 +44,22 @@ export function buildImageGraph(inputs: ImageGraphInput[], options: ImageGraphOp
   return { images, order: result.order };
 }
 
-interface ManifestNames {
-  /** '<registry>/app', normalized ('registry.example.com/acme/app') -> 'app'. */
-  byRegistryRepository: Map<string, string>;
-  tagsByName: Map<string, string[]>;
-}
-
-function registryIndex(names: string[], registry: string | undefined): Map<string, string> {
-  const index = new Map<string, string>();
-  if (!registry) return index;
-  for (const name of names) {
-    const parsed = tryParseReference(`${registry}/${name}`);
-    if (parsed.ok) index.set(`${parsed.ref.registry}/${parsed.ref.repository}`, name);
-  }
-  return index;
-}
-
-/** The manifest image a resolved FROM/COPY --from text names, if any (see buildImageGraph). */
-function manifestImageOf(resolved: string, ref: Reference, names: ManifestNames): string | undefined {
-  const viaRegistry = names.byRegistryRepository.get(`${ref.registry}/${ref.repository}`);
-  if (viaRegistry !== undefined) return viaRegistry;
-  const written = resolved.split('@')[0]!.replace(/:[^:/]+$/, '');
-  const tags = names.tagsByName.get(written);
-  if (!tags) return undefined;
-  return ref.tag === undefined || tags.includes(ref.tag) ? written : undefined;
-}
-
 function imageOf(
   { name, dockerfile }: ImageGraphInput,
-  names: ManifestNames,
+  classify: (resolved: string) => ImageRefTarget,
   problems: PinyardError[],
 ): GraphImage {
   const parentSites = new Map<string, EdgeSite[]>();
   const upstream = new Map<string, EdgeSite[]>();
   const add = (token: ImageToken, via: EdgeSite['via'], line: number, column: number) => {
-    const parsed = tryParseReference(token.resolved);
-    if (!parsed.ok) {
-      problems.push(invalidReference(dockerfile.file, token, parsed.reason));
+    const target = classify(token.resolved);
+    if (target.kind === 'invalid') {
+      problems.push(invalidReference(dockerfile.file, token, target.reason));
       return;
     }
     const site: EdgeSite = { file: dockerfile.file, line, column, via, raw: token.raw };
-    const parent = manifestImageOf(token.resolved, parsed.ref, names);
-    if (parent !== undefined) append(parentSites, parent, site);
-    else append(upstream, canonicalReference(token.resolved), site);
+    if (target.kind === 'image') append(parentSites, target.name, site);
+    else append(upstream, target.ref, site);
   };
   for (const stage of dockerfile.stages) {
     if (stage.kind === 'image') add(stage.image, 'from', stage.line, stage.column);

@@ -1,4 +1,5 @@
 export { buildImageGraph, type ImageGraphInput, type ImageGraphOptions } from './build-image-graph.js';
+export { type ImageRefTarget, imageRefClassifier } from './image-ref-target.js';
 export { depths, descendants, selectImages } from './select.js';
 export { sequence } from './sequence.js';
 export type { CycleResult, EdgeSite, GraphImage, ImageGraph, UpstreamRef } from './types.js';
