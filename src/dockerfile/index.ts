@@ -1,4 +1,5 @@
 export { parseDockerfile } from './parse-dockerfile.js';
+export { pinImageRefs } from './pin-image-refs.js';
 export { type ImageRefReplacement, rewriteImageRefs } from './rewrite-image-refs.js';
 export type {
   CopyFromInstruction,
