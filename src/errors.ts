@@ -30,6 +30,8 @@ export const ErrorCodes = {
   PINYARD_BAD_REFERENCE: ExitCode.badInput,
   PINYARD_DOCKERFILE_NOT_FOUND: ExitCode.badInput,
   PINYARD_DOCKERFILE_INVALID: ExitCode.badInput,
+  /** A build context pinyard refuses to send: a symlink or Dockerfile outside it, a device or FIFO. */
+  PINYARD_CONTEXT_INVALID: ExitCode.badInput,
   PINYARD_UNKNOWN_IMAGE: ExitCode.badInput,
   PINYARD_CYCLE: ExitCode.badInput,
   PINYARD_LOCK_INVALID: ExitCode.badInput,
@@ -41,6 +43,10 @@ export const ErrorCodes = {
   PINYARD_CREDENTIALS: ExitCode.failed,
   PINYARD_ENGINE: ExitCode.failed,
   PINYARD_BUILD_FAILED: ExitCode.failed,
+  /** In build reports only: an image that never ran because an ancestor failed. */
+  PINYARD_BLOCKED: ExitCode.failed,
+  /** A build report or build log file could not be written. */
+  PINYARD_WRITE_FAILED: ExitCode.failed,
   /** The test world (engine, registries, token issuer) could not be set up; never raised by the CLI. */
   PINYARD_TEST_WORLD: ExitCode.failed,
 } as const;

@@ -1,0 +1,1 @@
+export { type DagNode, type RunDagOptions, runDag, type TaskOutcome } from './run-dag.js';
