@@ -1,7 +1,8 @@
 // `npm run bench [-- NAME…]`: runs the named benchmarks (all by default) and prints their tables.
+import { benchLock } from './lock.js';
 import { benchPlan } from './plan.js';
 
-const benchmarks: Record<string, () => void | Promise<void>> = { plan: benchPlan };
+const benchmarks: Record<string, () => void | Promise<void>> = { plan: benchPlan, lock: benchLock };
 
 const names = process.argv.slice(2);
 for (const name of names.length ? names : Object.keys(benchmarks)) {

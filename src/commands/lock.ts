@@ -13,6 +13,7 @@ import {
   resolveUpstream,
   writeLock,
 } from '../lock/index.js';
+import { REFS_IN_FLIGHT } from '../lock/resolve.js';
 import { RegistryClient } from '../registry/index.js';
 import { renderLockChanges } from '../report/lock-changes.js';
 import { loadProject } from './load-project.js';
@@ -40,7 +41,12 @@ export async function lockCommand(ctx: CommandContext, options: LockOptions): Pr
       : Array.isArray(options.update) && options.update.length
         ? { kind: 'images', names: options.update }
         : { kind: 'missing' };
-  const resolver = new RegistryClient({ insecureRegistries: manifest.insecureRegistries, env: ctx.env });
+  const resolver = new RegistryClient({
+    insecureRegistries: manifest.insecureRegistries,
+    env: ctx.env,
+    // A ref's requests are small and latency-bound: let every ref in flight have its request out at once.
+    concurrencyPerHost: REFS_IN_FLIGHT,
+  });
   const resolved = await resolveUpstream(refsToResolve(graph, old, mode), {
     graph,
     lock: old,

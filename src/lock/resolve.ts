@@ -13,12 +13,21 @@ export interface UpstreamResolver {
     digest: string;
     platforms?: Array<{ os: string; architecture: string; variant?: string; digest: string }>;
   }>;
+  /** Fetch the pull tokens of many refs at once (best effort), before they are resolved one by one. */
+  authorizePulls?(refs: Reference[], options: { mirrors?: Record<string, string[]> }): Promise<void>;
 }
 
 /**
- * Resolves refs to pins. A HEAD gives the digest (it does not count against Docker Hub's pull limit); only
- * when the digest is new is the index fetched for its platforms. Every ref is tried; failures are reported
- * together, each at the Dockerfile line that uses the ref.
+ * Refs resolved at once. Each costs one or two small requests, so a lock is bound by round trips, not by
+ * bandwidth: a tree of a few dozen upstream refs goes out in one wave instead of several.
+ */
+export const REFS_IN_FLIGHT = 64;
+
+/**
+ * Resolves refs to pins. A ref the lock already pins is checked with a HEAD (it does not count against
+ * Docker Hub's pull limit) and its index fetched only when the digest moved; a ref the lock does not have
+ * needs its index anyway, so it is fetched at once. Every ref is tried; failures are reported together,
+ * each at the Dockerfile line that uses the ref.
  */
 export async function resolveUpstream(
   refs: string[],
@@ -31,17 +40,22 @@ export async function resolveUpstream(
 ): Promise<Map<string, LockedRef>> {
   const { resolver, mirrors, lock } = context;
   // The client limits requests per host; this bounds the refs in flight so a big tree stays orderly.
-  const limit = pLimit(32);
+  const limit = pLimit(REFS_IN_FLIGHT);
+  await resolver.authorizePulls?.(
+    refs.map((ref) => parseReference(ref)),
+    { mirrors },
+  );
   const outcomes = await Promise.all(
     refs.map((ref) =>
       limit(async (): Promise<[string, LockedRef] | PinyardError> => {
         try {
           const parsed = parseReference(ref);
-          const head = await resolver.resolve(parsed, { mirrors, platforms: false });
           const known = lock?.upstream[ref];
-          if (known?.digest === head.digest) return [ref, known];
-          const full = await resolver.resolve(parsed, { mirrors, platforms: true });
-          return [ref, toLocked(full)];
+          if (known) {
+            const head = await resolver.resolve(parsed, { mirrors, platforms: false });
+            if (head.digest === known.digest) return [ref, known];
+          }
+          return [ref, toLocked(await resolver.resolve(parsed, { mirrors, platforms: true }))];
         } catch (error) {
           if (!isPinyardError(error)) throw error;
           return locateFailure(error, ref, context.graph);

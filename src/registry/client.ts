@@ -84,6 +84,12 @@ interface Call {
  * `deleteManifest` says 'not-found'. Failures are PinyardErrors: PINYARD_DENIED (naming the account,
  * repository and action), PINYARD_NOT_FOUND, PINYARD_UNREACHABLE, PINYARD_REGISTRY, PINYARD_CREDENTIALS.
  */
+/**
+ * A token's `access` claim lists every repository it covers, and common reverse proxies refuse a header
+ * past 8 KiB (oras-project/oras-dotnet#385): this many repositories keep a token well under that.
+ */
+const REPOSITORIES_PER_TOKEN = 25;
+
 export class RegistryClient {
   readonly #transport: Transport;
   readonly #auth: Authenticator;
@@ -114,6 +120,31 @@ export class RegistryClient {
   async authorize(host: string, scopes: Scope[]): Promise<void> {
     await this.ping(host);
     await this.#auth.authorize(host, mergeScopes(scopes));
+  }
+
+  /**
+   * Pull tokens for many refs fetched up front, one per host and batch of repositories, where each ref
+   * would otherwise fetch its own (a round trip and a signature at the token service per ref). Refs are
+   * authorized where they are tried first (their first mirror). Best effort: a failure is left for the
+   * ref's own requests to meet again and report.
+   */
+  async authorizePulls(
+    refs: Reference[],
+    options: { mirrors?: Record<string, string[]> } = {},
+  ): Promise<void> {
+    const repositories = new Map<string, Set<string>>();
+    for (const ref of refs) {
+      const { registry, repository } = sourcesFor(ref, options.mirrors)[0]!.ref;
+      repositories.set(registry, (repositories.get(registry) ?? new Set()).add(repository));
+    }
+    const batches = [...repositories].flatMap(([host, names]) => {
+      const scopes = [...names].map((name) => repositoryScope(name, 'pull'));
+      return Array.from({ length: Math.ceil(scopes.length / REPOSITORIES_PER_TOKEN) }, (_, i) => ({
+        host,
+        scopes: scopes.slice(i * REPOSITORIES_PER_TOKEN, (i + 1) * REPOSITORIES_PER_TOKEN),
+      }));
+    });
+    await Promise.all(batches.map(({ host, scopes }) => this.authorize(host, scopes).catch(() => {})));
   }
 
   /** The digest of a tag or digest, without its body, or undefined when there is no such manifest. */

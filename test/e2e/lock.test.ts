@@ -6,6 +6,7 @@ import { runCli } from '../helpers/run-cli.js';
 import { skopeoCopy } from '../helpers/skopeo.js';
 import { tempProject } from '../helpers/temp-project.js';
 import {
+  readTokenLog,
   reseedUpstream,
   resetUpstream,
   type WorldUser,
@@ -50,6 +51,11 @@ beforeAll(async () => {
   await skopeoCopy(`${upstream}/library/debian:bookworm-slim`, `${world.basicRegistry.host}/base/debian:12`, {
     dest: basic,
   });
+  for (const name of ['one', 'two']) {
+    await skopeoCopy(`${upstream}/library/busybox:1.36`, `${world.tokenRegistry.host}/base/${name}:1`, {
+      dest: admin,
+    });
+  }
 });
 
 describe('pinyard lock', () => {
@@ -109,6 +115,24 @@ describe('pinyard lock', () => {
     expect(lock.upstream[`${world.basicRegistry.host}/base/debian:12`]?.digest).toBe(
       seeded('library/debian:bookworm-slim').indexDigest,
     );
+  });
+
+  it('asks the token service once for all the repositories of a registry', async () => {
+    const dir = project({
+      a: `FROM ${world.tokenRegistry.host}/base/alpine:3.20`,
+      b: `FROM ${world.tokenRegistry.host}/base/one:1`,
+      c: `FROM ${world.tokenRegistry.host}/base/two:1`,
+    });
+    const env = await loggedIn(dir, [{ host: world.tokenRegistry.host, user: reader }]);
+    const before = (await readTokenLog(world)).length;
+    expect((await runCli(['lock'], dir, env)).code).toBe(0);
+    const requests = (await readTokenLog(world)).slice(before);
+    expect(requests).toHaveLength(1);
+    expect(requests[0]?.scopes.sort()).toEqual([
+      'repository:base/alpine:pull',
+      'repository:base/one:pull',
+      'repository:base/two:pull',
+    ]);
   });
 
   it('is denied anonymously on a private repository: exit 1, who and what, lock untouched', async () => {

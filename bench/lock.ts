@@ -1,0 +1,103 @@
+import { join } from 'node:path';
+import { startWorld, type World } from '../test/world/index.js';
+import {
+  bareTarget,
+  benchRepositories,
+  benchTag,
+  type LockTarget,
+  seedRepositories,
+  startDelayedTarget,
+} from './lock-registry.js';
+import { timeBound, timePinyardLock, timeSkopeoLoop, writeLockProject } from './lock-runs.js';
+import { printTable } from './table.js';
+
+const repositoryCount = 50;
+/** Half of a 50 ms round trip: a registry across the internet. */
+const oneWayMs = 25;
+const runs = 3;
+
+/**
+ * `pinyard lock` resolving 50 tags of 50 repositories on a token-auth registry, against the peer a user
+ * would script (a loop of `skopeo inspect`) and against the physical bound (a token per repository, then a
+ * HEAD per tag, all in parallel). Once with registry and token service 25 ms away each way, once on bare
+ * loopback, where every tool looks instant.
+ */
+export async function benchLock(): Promise<void> {
+  const world = await startWorld({ log: (line) => console.error(`[world] ${line}`) });
+  try {
+    const repositories = benchRepositories(repositoryCount);
+    await seedRepositories(world, repositories);
+    const delayed = await startDelayedTarget(world, oneWayMs);
+    try {
+      await benchTarget(world, repositories, {
+        name: 'delayed',
+        target: delayed.target,
+        title:
+          `pinyard lock: ${repositoryCount} tags of ${repositoryCount} repositories, token auth, ` +
+          `${oneWayMs} ms each way (median of ${runs})`,
+        targets: { skopeo: '≥ 10×', bound: '≤ 3×' },
+      });
+    } finally {
+      await delayed.stop();
+    }
+    await benchTarget(world, repositories, {
+      name: 'bare',
+      target: bareTarget(world),
+      title: `pinyard lock: the same on bare loopback, where the targets do not apply (median of ${runs})`,
+      targets: { skopeo: '', bound: '' },
+    });
+  } finally {
+    await world.stop();
+  }
+}
+
+async function benchTarget(
+  world: World,
+  repositories: string[],
+  table: { name: string; target: LockTarget; title: string; targets: { skopeo: string; bound: string } },
+): Promise<void> {
+  const { name, target, title, targets } = table;
+  const user = world.users.reader;
+  const project = await writeLockProject(
+    join(world.workDir, `lock-bench-${name}`),
+    target,
+    repositories,
+    benchTag,
+    user,
+  );
+  // Unmeasured: learns the digests each pinyard run is checked against, and warms the registry.
+  const { digests } = await timeBound(target, repositories, benchTag, user);
+
+  const times = { pinyard: [] as number[], skopeo: [] as number[], bound: [] as number[] };
+  // Round by round, so a burst of load on the machine hits all three alike.
+  for (let i = 0; i < runs; i++) {
+    times.pinyard.push(await timePinyardLock(project, digests));
+    times.skopeo.push(await timeSkopeoLoop(project.refs, user));
+    times.bound.push((await timeBound(target, repositories, benchTag, user)).wallMs);
+  }
+  const pinyard = median(times.pinyard);
+  const skopeo = median(times.skopeo);
+  const bound = median(times.bound);
+  const ms = (value: number) => value.toFixed(0);
+  const ratio = (value: number) => `${value.toFixed(1)}×`;
+  printTable(title, [
+    ['run', 'wall ms', 'ratio', 'target'],
+    ['pinyard lock (fresh process, no images.lock)', ms(pinyard), '', ''],
+    [
+      'shell loop of plain `skopeo inspect` (a ref: 2 × ping + token, manifests, config, tags)',
+      ms(skopeo),
+      `skopeo / pinyard ${ratio(skopeo / pinyard)}`,
+      targets.skopeo,
+    ],
+    [
+      'bound: token per repository ‖, then HEAD per tag ‖ (raw fetch, in-process)',
+      ms(bound),
+      `pinyard / bound ${ratio(pinyard / bound)}`,
+      targets.bound,
+    ],
+  ]);
+}
+
+function median(values: number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+}
