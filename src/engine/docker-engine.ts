@@ -1,0 +1,360 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import { PinyardError } from '../errors.js';
+import { parseReference, type Reference, withDefaultTag } from '../reference/index.js';
+import { accountOf, type Credential, CredentialStore } from '../registry/credentials.js';
+import { secrets } from '../registry/redact.js';
+import { BuildError, buildFailure } from './build-error.js';
+import { BuildOutput } from './build-output.js';
+import { type EngineConnection, engineConnection } from './connection.js';
+import {
+  daemonMessage,
+  type EngineAddress,
+  engineDown,
+  engineError,
+  statusOf,
+  type TransferContext,
+  transferFailure,
+} from './engine-errors.js';
+import { readMessages } from './read-messages.js';
+import { authConfig, encodeAuthHeader, registryConfig } from './registry-auth.js';
+import { TransferOutput } from './transfer-output.js';
+import type {
+  BuildOptions,
+  BuildResult,
+  Engine,
+  ImageDetails,
+  PushResult,
+  TransferOptions,
+} from './types.js';
+
+export interface DockerEngineOptions {
+  /** Where DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH and DOCKER_CONFIG come from; default process.env. */
+  env?: NodeJS.ProcessEnv;
+  homeDir?: string;
+  /** Credentials for pushes, pulls and the parents of builds; default: the docker config of `env`. */
+  credentials?: CredentialStore;
+}
+
+/** A ping that takes longer than this means the engine is not there (a dead tcp:// host hangs, not fails). */
+const PING_TIMEOUT_MS = 10_000;
+
+/** The Docker Engine API through dockerode: the only place pinyard talks to an engine. */
+export class DockerEngine implements Engine {
+  readonly dockerHost: string;
+  readonly #address: EngineAddress;
+  readonly #docker: Docker;
+  readonly #credentials: CredentialStore;
+
+  constructor(options: DockerEngineOptions = {}) {
+    const env = options.env ?? process.env;
+    const homeDir = options.homeDir ?? homedir();
+    const connection = engineConnection(env, homeDir);
+    this.dockerHost = connection.dockerHost;
+    this.#address = { dockerHost: connection.dockerHost, fromEnv: Boolean(env.DOCKER_HOST) };
+    this.#docker = createClient(connection);
+    this.#credentials = options.credentials ?? new CredentialStore({ env, homeDir });
+  }
+
+  async ping(options: { signal?: AbortSignal } = {}): Promise<void> {
+    const timeout = AbortSignal.timeout(PING_TIMEOUT_MS);
+    const abortSignal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+    // dockerode's types leave out ping's options; the method takes them like every other call.
+    const ping = this.#docker.ping as unknown as (
+      this: Docker,
+      o: { abortSignal: AbortSignal },
+    ) => Promise<unknown>;
+    try {
+      await ping.call(this.#docker, { abortSignal });
+    } catch (e) {
+      options.signal?.throwIfAborted();
+      if (timeout.aborted) {
+        throw engineDown(this.#address, `no answer within ${PING_TIMEOUT_MS / 1000} s`);
+      }
+      throw engineError(e, this.#address, 'to answer a ping');
+    }
+  }
+
+  async build(options: BuildOptions): Promise<BuildResult> {
+    const { signal } = options;
+    const output = new BuildOutput({ onStep: options.onStep, onLine: options.onLine });
+    // A context file that vanishes or cannot be read fails the upload: that is the context's fault, not
+    // the engine's, and must not read as "the engine does not answer".
+    let unreadable: Error | undefined;
+    options.context.once('error', (e) => {
+      unreadable = e;
+    });
+    try {
+      signal?.throwIfAborted();
+      const auths = await this.#registryConfig(options.registryHosts ?? []);
+      let stream: NodeJS.ReadableStream;
+      try {
+        stream = await this.#docker.buildImage(options.context, {
+          ...buildQuery(options),
+          ...(Object.keys(auths).length > 0 ? { registryconfig: { base64: encodeAuthHeader(auths) } } : {}),
+          ...(signal ? { abortSignal: signal } : {}),
+        } as Docker.ImageBuildOptions);
+      } catch (e) {
+        signal?.throwIfAborted();
+        if (unreadable) throw contextUnreadable(unreadable);
+        throw this.#buildRefused(e, options);
+      }
+      await readMessages(stream, (message) => output.accept(message), signal).catch((e) => {
+        signal?.throwIfAborted();
+        throw engineError(e, this.#address, 'during the build');
+      });
+      output.end();
+    } finally {
+      // The engine stops reading the context when it fails early: let go of the files it still had open.
+      if (!options.context.readableEnded) options.context.destroy();
+    }
+    if (output.error !== undefined) throw buildFailure(output.error, output.step, output.lastLines);
+    if (output.imageId === undefined) {
+      throw new PinyardError(
+        'PINYARD_ENGINE',
+        `the Docker engine at ${this.dockerHost} ended the build without an image ID`,
+        {
+          hint: 'the connection may have dropped, or the engine restarted: run the build again',
+        },
+      );
+    }
+    return { imageId: output.imageId };
+  }
+
+  async push(ref: string, options: TransferOptions = {}): Promise<PushResult> {
+    const target = withDefaultTag(parseReference(ref));
+    if (target.digest !== undefined) {
+      throw new PinyardError(
+        'PINYARD_BAD_REFERENCE',
+        `cannot push ${ref}: a push goes to a tag, not a digest`,
+        {
+          hint: 'push host/repository:tag; the registry computes the digest',
+        },
+      );
+    }
+    const { credential, context } = await this.#transfer('push', target, options);
+    const output = new TransferOutput(options.onLine);
+    await this.#follow(
+      () =>
+        this.#docker.getImage(`${target.registry}/${target.repository}`).push({
+          tag: target.tag,
+          authconfig: { base64: encodeAuthHeader(authConfig(credential, target.registry)) },
+          ...(options.signal ? { abortSignal: options.signal } : {}),
+        }),
+      output,
+      context,
+      options.signal,
+    );
+    if (output.pushed === undefined) {
+      throw new PinyardError(
+        'PINYARD_ENGINE',
+        `the Docker engine at ${this.dockerHost} ended the push of ${context.ref} without a digest`,
+        {
+          hint: 'the connection may have dropped, or the engine restarted: push again',
+        },
+      );
+    }
+    return output.pushed;
+  }
+
+  async pull(ref: string, options: TransferOptions = {}): Promise<void> {
+    const source = withDefaultTag(parseReference(ref));
+    const { credential, context } = await this.#transfer('pull', source, options);
+    await this.#follow(
+      () =>
+        this.#docker.createImage({
+          fromImage: `${source.registry}/${source.repository}`,
+          tag: source.digest ?? source.tag,
+          authconfig: { base64: encodeAuthHeader(authConfig(credential, source.registry)) },
+          ...(options.signal ? { abortSignal: options.signal } : {}),
+        }),
+      new TransferOutput(options.onLine),
+      context,
+      options.signal,
+    );
+  }
+
+  async tag(image: string, repository: string, tag: string): Promise<void> {
+    try {
+      await this.#docker.getImage(image).tag({ repo: repository, tag });
+    } catch (e) {
+      if (statusOf(e) === 404) {
+        throw new PinyardError(
+          'PINYARD_NOT_FOUND',
+          `cannot tag ${image} as ${repository}:${tag}: the engine has no such image`,
+          {
+            hint: 'build the image first, or check the image ID',
+          },
+        );
+      }
+      throw engineError(e, this.#address, `to tag ${image} as ${repository}:${tag}`);
+    }
+  }
+
+  async inspect(ref: string): Promise<ImageDetails | undefined> {
+    try {
+      const image = await this.#docker.getImage(ref).inspect();
+      return {
+        id: image.Id,
+        labels: image.Config?.Labels ?? {},
+        repoDigests: image.RepoDigests ?? [],
+        repoTags: image.RepoTags ?? [],
+      };
+    } catch (e) {
+      if (statusOf(e) === 404) return undefined;
+      throw engineError(e, this.#address, `to inspect ${ref}`);
+    }
+  }
+
+  async remove(ref: string): Promise<'removed' | 'not-found'> {
+    try {
+      await this.#docker.getImage(ref).remove();
+      return 'removed';
+    } catch (e) {
+      if (statusOf(e) === 404) return 'not-found';
+      if (statusOf(e) === 409) {
+        throw new PinyardError('PINYARD_ENGINE', `cannot remove ${ref}: ${daemonMessage(e)}`, {
+          hint: 'remove the containers that use it first (docker ps -a)',
+        });
+      }
+      throw engineError(e, this.#address, `to remove ${ref}`);
+    }
+  }
+
+  /** X-Registry-Config for the registries a build pulls from: each one's docker config credential. */
+  async #registryConfig(hosts: string[]) {
+    const unique = [...new Set(hosts)];
+    return registryConfig(
+      await Promise.all(
+        unique.map(async (host) => ({ host, credential: await this.#credentials.get(host) })),
+      ),
+    );
+  }
+
+  async #transfer(
+    action: 'push' | 'pull',
+    ref: Reference,
+    options: TransferOptions,
+  ): Promise<{ credential: Credential; context: TransferContext }> {
+    options.signal?.throwIfAborted();
+    const credential = options.auth ?? (await this.#credentials.get(ref.registry));
+    if (options.auth) rememberSecrets(options.auth);
+    const context: TransferContext = {
+      action,
+      ref: `${ref.registry}/${ref.repository}${ref.digest ? `@${ref.digest}` : `:${ref.tag}`}`,
+      host: ref.registry,
+      repository: ref.repository,
+      account: accountOf(credential),
+    };
+    return { credential, context };
+  }
+
+  /** Starts a push or pull and reads its stream; an error inside the stream becomes a PinyardError. */
+  async #follow(
+    start: () => Promise<NodeJS.ReadableStream>,
+    output: TransferOutput,
+    context: TransferContext,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    let stream: NodeJS.ReadableStream;
+    try {
+      stream = await start();
+    } catch (e) {
+      signal?.throwIfAborted();
+      // dockerd answers a pull it cannot start (denied, unknown manifest) with an HTTP error, not a stream.
+      throw statusOf(e) === undefined
+        ? engineError(e, this.#address, `to ${context.action} ${context.ref}`)
+        : transferFailure(daemonMessage(e), context);
+    }
+    await readMessages(stream, (message) => output.accept(message), signal).catch((e) => {
+      signal?.throwIfAborted();
+      throw engineError(e, this.#address, `during the ${context.action} of ${context.ref}`);
+    });
+    if (output.error !== undefined) throw transferFailure(output.error, context);
+  }
+
+  /** The engine answered the build request with an HTTP error instead of a stream. */
+  #buildRefused(error: unknown, options: BuildOptions): PinyardError {
+    if (statusOf(error) === undefined) return engineError(error, this.#address, 'to start the build');
+    const message = daemonMessage(error);
+    const parse = /dockerfile parse error line (\d+): (.*)/i.exec(message);
+    if (parse) {
+      return new PinyardError(
+        'PINYARD_DOCKERFILE_INVALID',
+        `the engine cannot parse the Dockerfile: ${parse[2]}`,
+        {
+          hint: 'fix that line; `docker build` would stop at it too',
+          ...(options.dockerfilePath
+            ? { position: { file: options.dockerfilePath, line: Number(parse[1]), column: 1 } }
+            : {}),
+        },
+      );
+    }
+    return new BuildError(`the engine refused the build: ${message}`);
+  }
+}
+
+function contextUnreadable(error: Error): PinyardError {
+  return new PinyardError('PINYARD_CONTEXT_INVALID', `cannot send the build context: ${error.message}`, {
+    hint: 'a file changed or vanished while it was being sent: run the build again once nothing writes to the context',
+    cause: error,
+  });
+}
+
+function buildQuery(options: BuildOptions): Record<string, unknown> {
+  return {
+    dockerfile: options.dockerfile,
+    // The classic builder; BuildKit would need a session this adapter does not run.
+    version: '1',
+    // Intermediate containers go even when a step fails: a failed run leaves nothing behind.
+    rm: true,
+    forcerm: true,
+    ...(options.tags?.length ? { t: options.tags } : {}),
+    ...(options.buildArgs ? { buildargs: options.buildArgs } : {}),
+    ...(options.labels ? { labels: options.labels } : {}),
+    ...(options.target ? { target: options.target } : {}),
+    ...(options.platform ? { platform: options.platform } : {}),
+    ...(options.noCache ? { nocache: true } : {}),
+  };
+}
+
+function createClient(connection: EngineConnection): Docker {
+  const tls =
+    connection.tlsCertPath === undefined ? {} : readTlsFiles(connection.dockerHost, connection.tlsCertPath);
+  try {
+    return new Docker({ ...connection.options, ...tls });
+  } catch (e) {
+    // dockerode also reads process.env.DOCKER_HOST and throws on one it cannot parse.
+    throw new PinyardError(
+      'PINYARD_ENGINE',
+      `cannot set up a Docker engine client: ${(e as Error).message}`,
+      {
+        hint: 'check DOCKER_HOST (unix:///path/to/docker.sock, tcp://host:port or ssh://user@host)',
+        cause: e,
+      },
+    );
+  }
+}
+
+function readTlsFiles(dockerHost: string, dir: string): { ca: Buffer; cert: Buffer; key: Buffer } {
+  try {
+    const read = (name: string) => readFileSync(join(dir, name));
+    return { ca: read('ca.pem'), cert: read('cert.pem'), key: read('key.pem') };
+  } catch (e) {
+    throw new PinyardError(
+      'PINYARD_ENGINE',
+      `cannot read the TLS files for DOCKER_HOST=${dockerHost}: ${(e as Error).message}`,
+      {
+        hint: `put ca.pem, cert.pem and key.pem in ${dir}, or point DOCKER_CERT_PATH at the directory that has them`,
+      },
+    );
+  }
+}
+
+function rememberSecrets(credential: Credential): void {
+  if (credential.kind === 'basic')
+    secrets.add(credential.password, `${credential.username}:${credential.password}`);
+  else if (credential.kind !== 'anonymous') secrets.add(credential.token);
+}

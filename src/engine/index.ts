@@ -1,0 +1,23 @@
+/**
+ * The Docker Engine adapter, the only importer of dockerode. Core code sees the `Engine` interface; the
+ * build sends `contextTar(…).tar` with the rewritten Dockerfile inside.
+ *
+ *   const engine = new DockerEngine();            // DOCKER_HOST, DOCKER_CONFIG from process.env
+ *   await engine.ping();
+ *   const { tar, dockerfile } = await contextTar(dir, { dockerfileText, files });
+ *   const { imageId } = await engine.build({ context: tar, dockerfile, tags, labels, signal, onStep, onLine });
+ *   const { digest } = await engine.push(`${host}/${repo}:${tag}`, { signal, onLine });
+ */
+export { BuildError, type BuildErrorOptions } from './build-error.js';
+export { formatStep } from './build-output.js';
+export { type ContextTar, type ContextTarOptions, contextTar, INJECTED_DOCKERFILE } from './context-tar.js';
+export { DockerEngine, type DockerEngineOptions } from './docker-engine.js';
+export type {
+  BuildOptions,
+  BuildResult,
+  BuildStep,
+  Engine,
+  ImageDetails,
+  PushResult,
+  TransferOptions,
+} from './types.js';

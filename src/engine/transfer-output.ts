@@ -1,0 +1,41 @@
+import type { JsonMessage } from './json-lines.js';
+import { statusLine } from './output-lines.js';
+
+/**
+ * Follows the JSON stream of a push or pull (`POST /images/{name}/push`, `POST /images/create`). dockerd
+ * answers 200 first, so a refused push shows up only as an `errorDetail` message in the stream; a push
+ * that worked ends with `aux: { Tag, Digest, Size }`. Pure.
+ */
+export class TransferOutput {
+  readonly #onLine: ((line: string) => void) | undefined;
+  #pushed: { digest: string; size: number } | undefined;
+  #error: string | undefined;
+
+  constructor(onLine?: (line: string) => void) {
+    this.#onLine = onLine;
+  }
+
+  accept(message: JsonMessage): void {
+    const line = statusLine(message);
+    if (line !== undefined) this.#onLine?.(line);
+    const { Digest, Size } = message.aux ?? {};
+    if (typeof Digest === 'string' && typeof Size === 'number') this.#pushed = { digest: Digest, size: Size };
+    const error = message.errorDetail?.message ?? message.error;
+    if (error !== undefined) this.#error ??= error;
+  }
+
+  /** What the registry stored, from the push's final `aux` message. */
+  get pushed(): { digest: string; size: number } | undefined {
+    return this.#pushed;
+  }
+
+  /** The engine's error, on one line: `errors:\ndenied: …\nunauthorized: …` becomes `denied: …; unauthorized: …`. */
+  get error(): string | undefined {
+    if (this.#error === undefined) return undefined;
+    const lines = this.#error
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && l !== 'errors:');
+    return lines.join('; ');
+  }
+}

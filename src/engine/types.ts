@@ -1,0 +1,98 @@
+import type { Readable } from 'node:stream';
+import type { Credential } from '../registry/credentials.js';
+
+/**
+ * What the build sees of a Docker engine. DockerEngine is the real one; core code and its tests may use
+ * any object of this shape.
+ *
+ * Failures are PinyardErrors: PINYARD_ENGINE (the engine is down or answered nonsense), BuildError
+ * (PINYARD_BUILD_FAILED, with the failing step and its last lines), PINYARD_DOCKERFILE_INVALID (the engine
+ * could not parse the Dockerfile), PINYARD_DENIED / PINYARD_NOT_FOUND / PINYARD_UNREACHABLE /
+ * PINYARD_REGISTRY for pushes and pulls. Secrets never appear in them. A call whose signal is aborted
+ * rejects with the signal's reason.
+ */
+export interface Engine {
+  /** `unix:///var/run/docker.sock`, `tcp://host:2376`…: where this engine is reached, for messages. */
+  readonly dockerHost: string;
+  /** Resolves when the engine answers; PINYARD_ENGINE naming DOCKER_HOST, with a hint, when not. */
+  ping(options?: { signal?: AbortSignal }): Promise<void>;
+  build(options: BuildOptions): Promise<BuildResult>;
+  /** Pushes one tag (`host/repo:tag`; `latest` when none) and returns what the registry stored. */
+  push(ref: string, options?: TransferOptions): Promise<PushResult>;
+  pull(ref: string, options?: TransferOptions): Promise<void>;
+  /** Adds `repository:tag` to a local image (an ID or any of its names). */
+  tag(image: string, repository: string, tag: string): Promise<void>;
+  /** The local image a name or ID refers to, or undefined when the engine has none. */
+  inspect(ref: string): Promise<ImageDetails | undefined>;
+  /** Removes a name (the image goes when its last name does). */
+  remove(ref: string): Promise<'removed' | 'not-found'>;
+}
+
+export interface BuildOptions {
+  /** The tar stream of the context (contextTar's `tar`); the engine reads it to the end. */
+  context: Readable;
+  /** The Dockerfile's path inside that tar (contextTar's `dockerfile`). */
+  dockerfile: string;
+  /** Names the built image gets: `host/repo:tag`. */
+  tags?: string[];
+  buildArgs?: Record<string, string>;
+  labels?: Record<string, string>;
+  /** The stage to build (`--target`). */
+  target?: string;
+  /** `os/arch[/variant]` (`--platform`). */
+  platform?: string;
+  /** Ignore the engine's layer cache (`--no-cache`), for images rebuilt to pick up package updates. */
+  noCache?: boolean;
+  /**
+   * Registries the FROM and COPY --from images come from: the engine gets their credentials from the docker
+   * config (X-Registry-Config), so a parent in a private registry is pulled with auth.
+   */
+  registryHosts?: string[];
+  /**
+   * The user's Dockerfile, as it should appear in errors; the engine numbers lines of the rewritten text,
+   * which keeps every line where it was.
+   */
+  dockerfilePath?: string;
+  signal?: AbortSignal;
+  /** `Step 3/7 : RUN …`, as each step starts. */
+  onStep?(step: BuildStep): void;
+  /** Every line of output, ANSI colours removed and secrets masked (also the Step lines). */
+  onLine?(line: string): void;
+}
+
+export interface BuildStep {
+  /** 1-based, counted across all stages. */
+  number: number;
+  total: number;
+  /** The instruction as the engine prints it, e.g. `RUN make`. */
+  instruction: string;
+}
+
+export interface BuildResult {
+  /** `sha256:<64 hex>`, the local image ID. */
+  imageId: string;
+}
+
+export interface TransferOptions {
+  /** Who to push or pull as; by default the docker config's credential for the reference's registry. */
+  auth?: Credential;
+  signal?: AbortSignal;
+  /** Progress lines: `The push refers to …`, `<layer>: Pushed`, `<tag>: digest: sha256:… size: …`. */
+  onLine?(line: string): void;
+}
+
+export interface PushResult {
+  /** The manifest digest the registry stored, as the engine reported it. */
+  digest: string;
+  /** The manifest's size in bytes. */
+  size: number;
+}
+
+export interface ImageDetails {
+  /** `sha256:<64 hex>` */
+  id: string;
+  labels: Record<string, string>;
+  /** `host/repo@sha256:…` for each registry the image was pushed to or pulled from. */
+  repoDigests: string[];
+  repoTags: string[];
+}
