@@ -1,6 +1,10 @@
 /** Where a command writes. The real process streams in production, strings in tests. */
 export interface Output {
   write(text: string): void;
+  /** Set when it is a terminal (process.stdout/stderr), for live views. */
+  readonly isTTY?: boolean;
+  readonly columns?: number;
+  readonly rows?: number;
 }
 
 export interface CommandContext {

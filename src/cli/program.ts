@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import type { BuildOptions } from '../commands/build/index.js';
 import { PinyardError } from '../errors.js';
 import type { CommandContext } from './io.js';
 
@@ -62,7 +63,35 @@ export function buildProgram(
       setExitCode(await lockCommand(context(), options));
     });
 
+  program
+    .command('build')
+    .description('build the tree in order, skip what did not change, push, then move the human tags')
+    .option('--push', 'push to the registry of images.yml (default: images stay in the local engine)')
+    .option('--only <names...>', 'only these images and the ancestors they need')
+    .option('--force', 'rebuild even when the content tag exists')
+    .option('--frozen', 'fail when images.lock lacks a ref the tree uses instead of resolving it')
+    .option('--concurrency <n>', 'builds at once', positiveInteger, 2)
+    .option('--fail-fast', 'stop every build at the first failure')
+    .option('--tag <tags...>', 'more human tags for every image of the run')
+    .option('--report <file>', 'write the JSON report to this file')
+    .option(
+      '--log-dir <dir>',
+      "where each image's build log is kept (default .pinyard/logs beside images.yml)",
+    )
+    .action(async (options: BuildOptions) => {
+      const { buildCommand } = await import('../commands/build/index.js');
+      setExitCode(await buildCommand(context(), options));
+    });
+
   return program;
+}
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new PinyardError('PINYARD_USAGE', `--concurrency must be a whole number from 1, not "${value}"`);
+  }
+  return n;
 }
 
 /** Commander reports usage problems by throwing; they are bad input (exit 2) like any other. */

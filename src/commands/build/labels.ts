@@ -1,5 +1,4 @@
-/** The label that records an image's input hash: `build` finds its content tag's origin by it. */
-export const INPUT_HASH_LABEL = 'dev.pinyard.input-hash';
+import { INPUT_HASH_LABEL } from '../../hash/index.js';
 
 export interface LabelInputs {
   /** The immediate parent: a manifest image or an upstream ref, as pinned. */

@@ -1,0 +1,151 @@
+import type { Readable } from 'node:stream';
+import type { ParsedDockerfile } from '../../dockerfile/index.js';
+import { pinImageRefs } from '../../dockerfile/index.js';
+import { PinyardError } from '../../errors.js';
+import type { ImageRefTarget } from '../../graph/index.js';
+import type { LockFile } from '../../lock/index.js';
+import type { ImageConfig } from '../../manifest/index.js';
+import { parseReference, repositoryName } from '../../reference/index.js';
+import type { BuildHooks } from '../../report/build/events.js';
+import { finalBaseText } from './final-base.js';
+import { ociLabels, versionOf } from './labels.js';
+import type { SourceInfo } from './source-info.js';
+
+/** What the build needs of the engine and the registry (src/engine and src/registry implement them). */
+export interface BuildPorts {
+  /** `salt` forces a new hash when it changes (the day, for `rebuild: daily`). */
+  hashInputs(image: ImageConfig, dockerfileText: string, salt?: string): Promise<HashedInputs>;
+  /** The content tag's digest in the registry (push) or the local engine, if it exists. */
+  existing(ref: string): Promise<string | undefined>;
+  build(
+    image: ImageConfig,
+    inputs: HashedInputs,
+    options: { tags: string[]; labels: Record<string, string>; signal: AbortSignal; name: string },
+  ): Promise<{ imageId: string }>;
+  /** Pushes and returns the manifest digest (checked against the registry); undefined when not pushing. */
+  push?(ref: string, options: { signal: AbortSignal; name: string }): Promise<string>;
+}
+
+export interface HashedInputs {
+  hash: string;
+  contentTag: string;
+  dockerfileText: string;
+  context: () => Promise<Readable>;
+}
+
+/** A finished image, as its children and the report see it. */
+export interface BuiltImage {
+  name: string;
+  status: 'built' | 'skipped';
+  /** Manifest digest (pushed) or local image ID. */
+  digest: string;
+  /** How a child names it in FROM: `repo@digest` when pushed, `repo:contentTag` locally. */
+  pinnedRef: string;
+  repository: string;
+  contentTag: string;
+  hash: string;
+}
+
+export interface ImageTaskContext {
+  repositoryOf(name: string): string;
+  classify(resolved: string): ImageRefTarget;
+  lock: LockFile;
+  built: Map<string, BuiltImage>;
+  ports: BuildPorts;
+  pushing: boolean;
+  force: boolean;
+  /** UTC day, for `rebuild: daily` images. */
+  today: string;
+  source: SourceInfo;
+  hooks: Required<BuildHooks>;
+  now: () => Date;
+}
+
+/**
+ * One image of the run: pin its Dockerfile to the lock and its parents' results, hash every input,
+ * reuse the content tag when it exists (unless --force), else build and push it.
+ */
+export async function runImageTask(
+  image: ImageConfig,
+  parsed: ParsedDockerfile,
+  dockerfileText: string,
+  ctx: ImageTaskContext,
+  signal: AbortSignal,
+): Promise<BuiltImage> {
+  const pin = (resolved: string): string | undefined => pinnedText(resolved, image, ctx);
+  const pinnedDockerfile = pinImageRefs(dockerfileText, parsed, pin);
+  ctx.hooks.onImageChecking(image.name);
+  const salt = image.rebuild === 'daily' ? `rebuild-day:${ctx.today}` : undefined;
+  const inputs = await ctx.ports.hashInputs(image, pinnedDockerfile, salt);
+  const repository = ctx.repositoryOf(image.name);
+  const contentRef = `${repository}:${inputs.contentTag}`;
+  const result = (status: BuiltImage['status'], digest: string): BuiltImage => ({
+    name: image.name,
+    status,
+    digest,
+    pinnedRef: ctx.pushing ? `${repository}@${digest}` : contentRef,
+    repository,
+    contentTag: inputs.contentTag,
+    hash: inputs.hash,
+  });
+
+  if (!ctx.force) {
+    const existing = await ctx.ports.existing(contentRef);
+    if (existing) return result('skipped', existing);
+  }
+  ctx.hooks.onImageBuilding(image.name);
+  const base = baseOf(image, parsed, ctx);
+  const labels = ociLabels({
+    ...(base ? { base } : {}),
+    created: ctx.now(),
+    ...ctx.source,
+    ...(versionOf(image.tags) ? { version: versionOf(image.tags)! } : {}),
+    inputHash: inputs.hash,
+  });
+  const { imageId } = await ctx.ports.build(image, inputs, {
+    tags: [contentRef],
+    labels,
+    signal,
+    name: image.name,
+  });
+  if (!ctx.ports.push) return result('built', imageId);
+  ctx.hooks.onImagePushing(image.name);
+  return result('built', await ctx.ports.push(contentRef, { signal, name: image.name }));
+}
+
+/** The pinned text for an image a Dockerfile names: its digest from the lock or from this run. */
+function pinnedText(resolved: string, image: ImageConfig, ctx: ImageTaskContext): string | undefined {
+  const target = ctx.classify(resolved);
+  if (target.kind === 'image') return ctx.built.get(target.name)?.pinnedRef;
+  if (target.kind === 'invalid') return undefined;
+  const ref = parseReference(target.ref);
+  if (ref.digest) return target.ref;
+  const locked = ctx.lock.upstream[target.ref];
+  if (!locked) {
+    throw new PinyardError(
+      'PINYARD_LOCK_STALE',
+      `${image.name}: ${target.ref} is not pinned in images.lock`,
+      {
+        hint: 'run `pinyard lock` and commit images.lock',
+      },
+    );
+  }
+  return `${repositoryName(ref)}:${ref.tag}@${locked.digest}`;
+}
+
+function baseOf(
+  image: ImageConfig,
+  parsed: ParsedDockerfile,
+  ctx: ImageTaskContext,
+): { name: string; digest: string } | undefined {
+  const text = finalBaseText(parsed, image.target);
+  if (text === undefined) return undefined;
+  const target = ctx.classify(text);
+  if (target.kind === 'image') {
+    const parent = ctx.built.get(target.name);
+    return parent ? { name: `${parent.repository}:${parent.contentTag}`, digest: parent.digest } : undefined;
+  }
+  if (target.kind === 'invalid') return undefined;
+  const digest = parseReference(target.ref).digest ?? ctx.lock.upstream[target.ref]?.digest;
+  return digest ? { name: target.ref.replace(/@.*$/, ''), digest } : undefined;
+}

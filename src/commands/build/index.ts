@@ -1,0 +1,145 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { CommandContext } from '../../cli/io.js';
+import { ExitCode, PinyardError } from '../../errors.js';
+import { imageRefClassifier, selectImages } from '../../graph/index.js';
+import { RegistryClient } from '../../registry/index.js';
+import { type BuildReport, chooseReporters } from '../../report/build/index.js';
+import { runDag, type TaskOutcome } from '../../scheduler/index.js';
+import { loadProject } from '../load-project.js';
+import { ensureLock } from './ensure-lock.js';
+import { plannedTagMoves } from './human-tags.js';
+import { imageReport } from './image-report.js';
+import { type BuiltImage, type ImageTaskContext, runImageTask } from './image-task.js';
+import { connectPorts } from './ports.js';
+import { sourceInfo } from './source-info.js';
+
+export interface BuildOptions {
+  push?: boolean;
+  only?: string[];
+  force?: boolean;
+  frozen?: boolean;
+  concurrency: number;
+  failFast?: boolean;
+  tag?: string[];
+  report?: string;
+  logDir?: string;
+}
+
+/**
+ * `pinyard build`: every image of the tree (or --only and its ancestors) in dependency order, each FROM
+ * pinned, unchanged images reused by their content tag, content tags pushed, and the human tags moved in
+ * a last phase only when every image succeeded.
+ */
+export async function buildCommand(ctx: CommandContext, options: BuildOptions): Promise<number> {
+  const started = Date.now();
+  const { manifest, graph, dockerfiles } = await loadProject(ctx.manifestFile, ctx.cwd);
+  if (options.push && !manifest.registry) {
+    throw new PinyardError('PINYARD_USAGE', '--push needs a registry to push to', {
+      hint: 'set `registry:` in images.yml (host[:port][/namespace])',
+    });
+  }
+  const selected = options.only?.length ? selectImages(graph, options.only) : graph;
+  const registry = new RegistryClient({ insecureRegistries: manifest.insecureRegistries, env: ctx.env });
+  const frozen = Boolean(options.frozen);
+  const lock = await ensureLock(manifest, graph, { frozen, cwd: ctx.cwd, resolver: registry });
+  const pushing = Boolean(options.push);
+  const configs = new Map(manifest.images.map((i) => [i.name, i]));
+  const texts = new Map(
+    await Promise.all(
+      manifest.images.map(async (i) => [i.name, await readFile(i.dockerfile, 'utf8')] as const),
+    ),
+  );
+  const logDir = options.logDir ?? path.join(manifest.dir, '.pinyard', 'logs');
+  const progress = ctx.json ? ctx.stderr : ctx.stdout;
+  const { hooks, logFile } = chooseReporters({
+    tty: Boolean(progress.isTTY),
+    json: ctx.json,
+    ...(options.report ? { reportFile: path.resolve(ctx.cwd, options.report) } : {}),
+    logDir,
+    stdout: ctx.stdout,
+    stderr: ctx.stderr,
+  });
+  const ports = await connectPorts({ manifest, registry, env: ctx.env, pushing, hooks });
+  const nodes = selected.order.map((name) => ({ name, parents: selected.images.get(name)!.parents }));
+  hooks.onPlan(nodes);
+
+  const built = new Map<string, BuiltImage>();
+  const durations = new Map<string, number>();
+  const taskContext: ImageTaskContext = {
+    repositoryOf: (name) => (manifest.registry ? `${manifest.registry}/${name}` : name),
+    classify: imageRefClassifier(manifest.images, manifest.registry),
+    lock,
+    built,
+    ports,
+    pushing,
+    force: Boolean(options.force),
+    today: new Date().toISOString().slice(0, 10),
+    source: await sourceInfo(manifest.dir, ctx.env),
+    hooks,
+    now: () => new Date(),
+  };
+  const report = (name: string, outcome: TaskOutcome) => ({
+    ...imageReport(
+      name,
+      selected.images.get(name)!.parents,
+      outcome,
+      built.get(name),
+      durations.get(name) ?? 0,
+    ),
+    ...(logFile(name) ? { log: logFile(name) } : {}),
+  });
+
+  // SIGINT/SIGTERM abort the running builds (the engine cancels them) and start nothing more.
+  const interrupt = new AbortController();
+  const onSignal = () => interrupt.abort(new Error('interrupted'));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const outcomes = await runDag(
+    nodes,
+    async (name, signal) => {
+      const t0 = Date.now();
+      try {
+        built.set(
+          name,
+          await runImageTask(
+            configs.get(name)!,
+            dockerfiles.get(name)!,
+            texts.get(name)!,
+            taskContext,
+            signal,
+          ),
+        );
+      } finally {
+        durations.set(name, Date.now() - t0);
+      }
+      hooks.onImageFinished(report(name, { status: 'succeeded' }));
+    },
+    { concurrency: options.concurrency, failFast: Boolean(options.failFast), signal: interrupt.signal },
+  ).finally(() => {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  });
+
+  const images = nodes.map(({ name }) => report(name, outcomes.get(name)!));
+  for (const image of images)
+    if (image.status === 'failed' || image.status === 'blocked') hooks.onImageFinished(image);
+
+  const succeeded = images.every((i) => i.status === 'built' || i.status === 'skipped');
+  if (succeeded) {
+    const moves = plannedTagMoves(built, (name) => configs.get(name)!.tags, options.tag ?? []);
+    await ports.moveTags(moves);
+    hooks.onTagsMoved(moves);
+    for (const image of images)
+      image.tags.push(...moves.filter((m) => m.name === image.name).map((m) => m.ref));
+  }
+  const summary: BuildReport = {
+    version: 1,
+    status: interrupt.signal.aborted ? 'cancelled' : succeeded ? 'succeeded' : 'failed',
+    tagsMoved: succeeded,
+    images,
+    durationMs: Date.now() - started,
+  };
+  hooks.onRunFinished(summary);
+  return succeeded ? ExitCode.ok : ExitCode.failed;
+}
