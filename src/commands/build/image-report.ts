@@ -27,12 +27,13 @@ export function imageReport(
   };
   if (outcome.status === 'failed') {
     const error = asPinyardError(outcome.error);
-    const detail = error as PinyardError & { step?: string; lastLines?: string[] };
+    // A build failure's JSON form carries the failing step (as printed) and its last lines.
+    const detail = error.toJSON() as { step?: string; lastLines?: string[] };
     entry.error = {
       code: error.code,
       message: error.message,
       ...(detail.step ? { step: detail.step } : {}),
-      ...(detail.lastLines ? { lastLines: detail.lastLines } : {}),
+      ...(detail.lastLines?.length ? { lastLines: detail.lastLines } : {}),
     };
   } else if (outcome.status === 'blocked') {
     entry.error = blockedError(outcome.by);

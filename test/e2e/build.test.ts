@@ -1,0 +1,197 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BuildReport } from '../../src/report/build/index.js';
+import { type ExampleProject, exampleProject } from '../helpers/example-project.js';
+import { runCli } from '../helpers/run-cli.js';
+import { reseedUpstream, resetUpstream, type WorldUser, worldFromEnv } from '../world/index.js';
+
+const world = worldFromEnv();
+const { dev, reader } = world.users;
+let run = 0;
+/** A fresh namespace under dev/ per project, so tests never see each other's tags. */
+const fresh = (user: WorldUser = dev) =>
+  exampleProject(world, { namespace: `dev/b${Date.now()}-${run++}`, user });
+
+async function build(project: ExampleProject, ...args: string[]) {
+  const result = await runCli(['--json', 'build', ...args], project.dir, project.env);
+  return { ...result, report: JSON.parse(result.stdout) as BuildReport };
+}
+
+const statuses = (report: BuildReport) => Object.fromEntries(report.images.map((i) => [i.name, i.status]));
+
+/** What a user would check with skopeo: the tag's digest and the image's labels. */
+async function inspect(
+  ref: string,
+  user: WorldUser = dev,
+): Promise<{ Digest: string; Labels: Record<string, string> }> {
+  const { stdout } = await execa('skopeo', [
+    'inspect',
+    '--tls-verify=false',
+    '--creds',
+    `${user.username}:${user.password}`,
+    `docker://${ref}`,
+  ]);
+  return JSON.parse(stdout);
+}
+
+describe('pinyard build --push on the example tree', () => {
+  let project: ExampleProject;
+  let first: Awaited<ReturnType<typeof build>>;
+  beforeAll(async () => {
+    project = await fresh();
+    first = await build(project, '--push');
+  });
+
+  it('builds every image in order and pushes content tags and human tags', async () => {
+    expect(first.code).toBe(0);
+    expect(first.report.status).toBe('succeeded');
+    expect(Object.values(statuses(first.report))).toEqual(Array(10).fill('built'));
+    const app = first.report.images.find((i) => i.name === 'app')!;
+    expect(app.tags).toEqual([
+      `${project.registry}/app:${app.tags[0]!.split(':').pop()}`,
+      `${project.registry}/app:1.4`,
+    ]);
+    expect(app.tags[0]).toMatch(/:pinyard-[0-9a-f]{24}$/);
+    expect((await inspect(`${project.registry}/app:1.4`)).Digest).toBe(app.digest);
+    expect((await inspect(app.tags[0]!)).Digest).toBe(app.digest);
+  });
+
+  it('labels each image with its immediate parent, its input hash and its version (OCI annotations)', async () => {
+    const base = first.report.images.find((i) => i.name === 'base-alpine')!;
+    const app = first.report.images.find((i) => i.name === 'app')!;
+    const alpine = world.upstreamImages['library/alpine:3.20']!;
+    const baseLabels = (await inspect(`${project.registry}/base-alpine:3.20`)).Labels;
+    expect(baseLabels).toMatchObject({
+      'org.opencontainers.image.base.name': 'docker.io/library/alpine:3.20',
+      'org.opencontainers.image.base.digest': alpine.indexDigest,
+      'org.opencontainers.image.version': '3.20',
+      'dev.pinyard.input-hash': base.hash,
+    });
+    expect(Date.parse(baseLabels['org.opencontainers.image.created']!)).toBeGreaterThan(
+      Date.now() - 3_600_000,
+    );
+    const appLabels = (await inspect(`${project.registry}/app:1.4`)).Labels;
+    expect(appLabels).toMatchObject({
+      'org.opencontainers.image.base.name': base.tags[0],
+      'org.opencontainers.image.base.digest': base.digest,
+      'dev.pinyard.input-hash': app.hash,
+    });
+  });
+
+  it('pins every FROM: the pushed app names its parent by digest, the user files stay as they were', async () => {
+    const dockerfile = await readFile(path.join(project.dir, 'images/app/Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^FROM base-alpine$/m);
+    expect(await readFile(path.join(project.dir, 'images.lock'), 'utf8')).toContain(
+      'docker.io/library/alpine:3.20:',
+    );
+  });
+
+  it('rebuilds nothing on a second run: every content tag is found in the registry', async () => {
+    const second = await build(project, '--push');
+    expect(second.code).toBe(0);
+    expect(Object.values(statuses(second.report))).toEqual(Array(10).fill('skipped'));
+    expect(second.report.images.map((i) => i.digest)).toEqual(first.report.images.map((i) => i.digest));
+  });
+
+  describe('when one upstream tag moves', () => {
+    afterAll(() => resetUpstream(world, 'library/alpine', '3.20'));
+
+    it('rebuilds exactly the subtree on it, after lock --update', async () => {
+      await reseedUpstream(world, 'library/alpine', '3.20');
+      expect((await runCli(['lock', '--update'], project.dir, project.env)).code).toBe(0);
+      const third = await build(project, '--push');
+      expect(third.code).toBe(0);
+      expect(statuses(third.report)).toEqual({
+        auth: 'skipped',
+        'base-alpine': 'built',
+        app: 'built',
+        'base-debian': 'skipped',
+        builder: 'built',
+        cli: 'built',
+        'db-dev': 'skipped',
+        proxy: 'built',
+        'proxy-dev': 'skipped',
+        registry: 'skipped',
+      });
+    });
+  });
+});
+
+describe('pinyard build failures', () => {
+  it('a failing image blocks only its descendants, and no human tag moves', async () => {
+    const project = await fresh();
+    const dockerfile = path.join(project.dir, 'images/base-alpine/Dockerfile');
+    await writeFile(dockerfile, `${await readFile(dockerfile, 'utf8')}\nRUN echo about to fail && false\n`);
+    const { code, report, stderr } = await build(project, '--push');
+    expect(code).toBe(1);
+    expect(report.status).toBe('failed');
+    expect(report.tagsMoved).toBe(false);
+    expect(statuses(report)).toMatchObject({
+      'base-alpine': 'failed',
+      app: 'blocked',
+      cli: 'blocked',
+      builder: 'blocked',
+      proxy: 'blocked',
+      'base-debian': 'built',
+      registry: 'built',
+    });
+    const failed = report.images.find((i) => i.name === 'base-alpine')!;
+    expect(failed.error?.step).toMatch(/RUN echo about to fail && false/);
+    expect(failed.error?.lastLines).toContain('about to fail');
+    expect(report.images.find((i) => i.name === 'app')!.error?.message).toBe('blocked by base-alpine');
+    expect(stderr).toContain('base-alpine');
+    // The independent branch was built and pushed under its content tag, but its human tag did not move.
+    const debian = report.images.find((i) => i.name === 'base-debian')!;
+    expect((await inspect(debian.tags[0]!)).Digest).toBe(debian.digest);
+    await expect(inspect(`${project.registry}/base-debian:bookworm`)).rejects.toThrow(
+      /manifest unknown|not found/i,
+    );
+  });
+
+  it("refuses a read-only account's push, names the account and repository, and moves no tag", async () => {
+    const project = await fresh(reader);
+    const { code, report } = await build(project, '--push', '--only', 'base-debian');
+    expect(code).toBe(1);
+    const image = report.images.find((i) => i.name === 'base-debian')!;
+    expect(image.status).toBe('failed');
+    expect(image.error?.code).toBe('PINYARD_DENIED');
+    expect(image.error?.message).toMatch(/reader/);
+    expect(image.error?.message).toContain('base-debian');
+    expect(report.tagsMoved).toBe(false);
+  });
+
+  it('--frozen fails (exit 1) when images.lock lacks a ref, and builds nothing', async () => {
+    const project = await fresh();
+    const { code, stdout, stderr } = await runCli(['build', '--frozen'], project.dir, project.env);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/images\.lock lacks 8 upstream refs/);
+    expect(stderr).toMatch(/PINYARD_LOCK_STALE/);
+  });
+
+  it('names an engine that is down, with a hint', async () => {
+    const project = await fresh();
+    const env = { ...project.env, DOCKER_HOST: 'unix:///nonexistent/docker.sock' };
+    const { code, stderr } = await runCli(['build', '--only', 'auth'], project.dir, env);
+    expect(code).toBe(1);
+    expect(stderr).toContain('unix:///nonexistent/docker.sock');
+    expect(stderr).toMatch(/PINYARD_ENGINE/);
+  });
+});
+
+describe('pinyard build without --push', () => {
+  it('keeps images in the local engine and skips them on the next run', async () => {
+    const project = await fresh();
+    const first = await build(project, '--only', 'app');
+    expect(first.code).toBe(0);
+    expect(statuses(first.report)).toEqual({ 'base-alpine': 'built', app: 'built' });
+    const local = await execa('docker', ['image', 'inspect', `${project.registry}/app:1.4`], {
+      env: { DOCKER_HOST: world.dockerHost },
+    });
+    expect(JSON.parse(local.stdout)[0].Id).toBe(first.report.images.find((i) => i.name === 'app')!.digest);
+    const second = await build(project, '--only', 'app');
+    expect(statuses(second.report)).toEqual({ 'base-alpine': 'skipped', app: 'skipped' });
+  });
+});
