@@ -47,8 +47,6 @@ export const ErrorCodes = {
   PINYARD_BLOCKED: ExitCode.failed,
   /** A build report or build log file could not be written. */
   PINYARD_WRITE_FAILED: ExitCode.failed,
-  /** The test world (engine, registries, token issuer) could not be set up; never raised by the CLI. */
-  PINYARD_TEST_WORLD: ExitCode.failed,
 } as const;
 export type ErrorCode = keyof typeof ErrorCodes;
 

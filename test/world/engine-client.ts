@@ -1,5 +1,5 @@
 import Docker from 'dockerode';
-import { PinyardError } from '../../src/errors.js';
+import { WorldError } from './world-error.js';
 
 /** A dockerode client for `unix:///path` or `tcp://host:port` (the forms DOCKER_HOST takes). */
 export function engineClient(dockerHost: string, timeoutMs?: number): Docker {
@@ -9,13 +9,9 @@ export function engineClient(dockerHost: string, timeoutMs?: number): Docker {
   if (url.protocol === 'tcp:' || url.protocol === 'http:') {
     return new Docker({ host: url.hostname, port: url.port || 2375, protocol: 'http', ...timeout });
   }
-  throw new PinyardError(
-    'PINYARD_TEST_WORLD',
-    `DOCKER_HOST ${dockerHost} is not a unix:// or tcp:// address`,
-    {
-      hint: 'point DOCKER_HOST at a plain engine socket, or unset it to use /var/run/docker.sock',
-    },
-  );
+  throw new WorldError(`DOCKER_HOST ${dockerHost} is not a unix:// or tcp:// address`, {
+    hint: 'point DOCKER_HOST at a plain engine socket, or unset it to use /var/run/docker.sock',
+  });
 }
 
 /** True when the engine answers `GET /_ping`. */

@@ -4,11 +4,11 @@ import { closeSync, existsSync, openSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PinyardError } from '../../src/errors.js';
 import { engineClient, pingEngine } from './engine-client.js';
 import { findBinary } from './packages.js';
 import { isAlive, logTail, pollUntil, terminate } from './processes.js';
 import type { Log } from './types.js';
+import { WorldError } from './world-error.js';
 
 const defaultSocket = 'unix:///var/run/docker.sock';
 const startTimeoutMs = 60_000;
@@ -44,13 +44,9 @@ export async function findEngine(mirror: string, log: Log): Promise<Engine | und
     const starting = !configured && (await pinyardDockerdPid()) !== undefined;
     if (!starting || !(await waitForPing(dockerHost, startTimeoutMs))) {
       if (configured) {
-        throw new PinyardError(
-          'PINYARD_TEST_WORLD',
-          `the Docker engine at DOCKER_HOST=${configured} does not answer`,
-          {
-            hint: 'start that engine, or unset DOCKER_HOST to let the test world start dockerd on /var/run/docker.sock',
-          },
-        );
+        throw new WorldError(`the Docker engine at DOCKER_HOST=${configured} does not answer`, {
+          hint: 'start that engine, or unset DOCKER_HOST to let the test world start dockerd on /var/run/docker.sock',
+        });
       }
       return undefined;
     }
@@ -63,7 +59,7 @@ export async function findEngine(mirror: string, log: Log): Promise<Engine | und
 export async function startEngine(mirror: string, log: Log): Promise<Engine> {
   const dockerd = await findBinary('dockerd');
   if (!dockerd) {
-    throw new PinyardError('PINYARD_TEST_WORLD', 'dockerd is not installed', {
+    throw new WorldError('dockerd is not installed', {
       hint: 'apt-get install docker.io',
     });
   }
@@ -91,13 +87,9 @@ export async function startEngine(mirror: string, log: Log): Promise<Engine> {
   );
   if (!ready) {
     if (exit === undefined && child.pid) await terminate(child.pid, stopGraceMs);
-    throw new PinyardError(
-      'PINYARD_TEST_WORLD',
-      `dockerd ${exit ?? `did not answer within ${startTimeoutMs / 1000} s`}`,
-      {
-        hint: `the end of ${logFile}:\n${await logTail(logFile)}`,
-      },
-    );
+    throw new WorldError(`dockerd ${exit ?? `did not answer within ${startTimeoutMs / 1000} s`}`, {
+      hint: `the end of ${logFile}:\n${await logTail(logFile)}`,
+    });
   }
   child.unref();
   return register(defaultSocket, true);

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { access, constants, open } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { execa } from 'execa';
-import { PinyardError } from '../../src/errors.js';
 import type { Log } from './types.js';
+import { WorldError } from './world-error.js';
 
 interface Requirement {
   binary: string;
@@ -32,13 +32,9 @@ export async function ensurePackages(options: { engine: boolean; log: Log }): Pr
 
   const isRoot = process.getuid?.() === 0;
   if (!isRoot || !existsSync('/etc/debian_version') || !(await findBinary('apt-get'))) {
-    throw new PinyardError(
-      'PINYARD_TEST_WORLD',
-      `the test world needs packages that are not installed: ${missing.join(', ')}`,
-      {
-        hint: `install them (Debian: apt-get install -y ${missing.join(' ')}), or run the tests as root on Debian to have them installed`,
-      },
-    );
+    throw new WorldError(`the test world needs packages that are not installed: ${missing.join(', ')}`, {
+      hint: `install them (Debian: apt-get install -y ${missing.join(' ')}), or run the tests as root on Debian to have them installed`,
+    });
   }
 
   options.log(`installing ${missing.join(' ')} with apt-get (takes about a minute)`);
@@ -46,7 +42,7 @@ export async function ensurePackages(options: { engine: boolean; log: Log }): Pr
   for (const args of [['update'], ['install', '-y', ...missing]]) {
     const result = await execa('apt-get', args, { env, all: true, reject: false });
     if (result.exitCode !== 0) {
-      throw new PinyardError('PINYARD_TEST_WORLD', `apt-get ${args[0]} failed (exit ${result.exitCode})`, {
+      throw new WorldError(`apt-get ${args[0]} failed (exit ${result.exitCode})`, {
         hint: `its last lines:\n${(result.all ?? '').split('\n').slice(-15).join('\n')}`,
       });
     }
@@ -54,8 +50,7 @@ export async function ensurePackages(options: { engine: boolean; log: Log }): Pr
   const still = await missingPackages(required);
   if (still.length > 0) {
     const programs = required.filter((r) => still.includes(r.debian)).map((r) => r.binary);
-    throw new PinyardError(
-      'PINYARD_TEST_WORLD',
+    throw new WorldError(
       `after apt-get installed ${missing.join(' ')}, ${programs.join(', ')} is still not found`,
       { hint: `check that PATH (${process.env.PATH}) holds the directories the packages install into` },
     );

@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { PinyardError } from '../../src/errors.js';
+import { WorldError } from './world-error.js';
 
 /** A loopback port nobody listens on right now (the caller binds it soon after; a clash means retry). */
 export function freePort(): Promise<number> {
@@ -24,7 +24,7 @@ function listenOnce(port: number): Promise<number> {
       server.close(() =>
         typeof address === 'object' && address
           ? resolve(address.port)
-          : reject(new PinyardError('PINYARD_TEST_WORLD', 'a loopback listener reported no port')),
+          : reject(new WorldError('a loopback listener reported no port')),
       );
     });
   });

@@ -1,5 +1,5 @@
-import { PinyardError } from '../../src/errors.js';
 import { sha256 } from './layer.js';
+import { WorldError } from './world-error.js';
 
 /**
  * Just enough of the distribution API to seed registries and check them from tests. Deliberately separate from
@@ -62,10 +62,7 @@ export async function putManifest(
   const digest = sha256(body);
   const answered = response.headers.get('docker-content-digest');
   if (answered !== digest) {
-    throw new PinyardError(
-      'PINYARD_TEST_WORLD',
-      `the registry stored ${call.repository}:${reference} as ${answered}, not ${digest}`,
-    );
+    throw new WorldError(`the registry stored ${call.repository}:${reference} as ${answered}, not ${digest}`);
   }
   return digest;
 }
@@ -121,8 +118,5 @@ async function drain(response: Response): Promise<void> {
 async function expectStatus(response: Response, status: number, what: string): Promise<void> {
   if (response.status === status) return;
   const text = await response.text().catch(() => '');
-  throw new PinyardError(
-    'PINYARD_TEST_WORLD',
-    `could not ${what}: HTTP ${response.status} ${text.slice(0, 300)}`.trim(),
-  );
+  throw new WorldError(`could not ${what}: HTTP ${response.status} ${text.slice(0, 300)}`.trim());
 }

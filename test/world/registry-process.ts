@@ -4,10 +4,10 @@ import { closeSync, openSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { PinyardError } from '../../src/errors.js';
 import { freePort } from './ports.js';
 import { logTail, pollUntil } from './processes.js';
 import type { RegistryEndpoint } from './types.js';
+import { WorldError } from './world-error.js';
 
 export type RegistryAuth =
   | { kind: 'anonymous' }
@@ -43,7 +43,7 @@ export async function startRegistry(options: {
 
 type Attempt =
   | { ok: true; registry: RegistryProcess }
-  | { ok: false; addressInUse: boolean; error: PinyardError };
+  | { ok: false; addressInUse: boolean; error: WorldError };
 
 async function tryStart(
   options: { name: string; dir: string; auth: RegistryAuth },
@@ -78,8 +78,7 @@ async function tryStart(
     return {
       ok: false,
       addressInUse: tail.includes('address already in use'),
-      error: new PinyardError(
-        'PINYARD_TEST_WORLD',
+      error: new WorldError(
         `the ${options.name} registry on ${host} ${exit ?? `did not answer /v2/ within ${readyTimeoutMs / 1000} s`}`,
         { hint: `the end of ${logFile}:\n${tail}` },
       ),

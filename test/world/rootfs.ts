@@ -2,9 +2,9 @@ import { chmod, copyFile, mkdir, mkdtemp, readFile, rename, rm, symlink, writeFi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { PinyardError } from '../../src/errors.js';
 import { type Layer, reproducibleLayer, sha256 } from './layer.js';
 import { findBinary } from './packages.js';
+import { WorldError } from './world-error.js';
 
 /** Shared by every world on the machine: the layer only changes when busybox does. */
 const cacheDir = join(tmpdir(), 'pinyard-world-cache');
@@ -17,7 +17,7 @@ const cacheDir = join(tmpdir(), 'pinyard-world-cache');
 export async function busyboxRootfs(): Promise<Layer> {
   const busybox = await findBinary('busybox');
   if (!busybox) {
-    throw new PinyardError('PINYARD_TEST_WORLD', 'busybox is not installed', {
+    throw new WorldError('busybox is not installed', {
       hint: 'apt-get install busybox-static',
     });
   }

@@ -1,8 +1,8 @@
-import { PinyardError } from '../../src/errors.js';
 import type { Access } from './acl.js';
 import { jwtClaims } from './jwt.js';
 import type { TokenLogEntry } from './token-issuer.js';
 import type { World, WorldUser } from './types.js';
+import { WorldError } from './world-error.js';
 
 export interface IssuedToken {
   status: number;
@@ -41,10 +41,7 @@ export async function bearer(
 ): Promise<Record<string, string>> {
   const issued = await requestToken(world, user, scopes);
   if (!issued.token) {
-    throw new PinyardError(
-      'PINYARD_TEST_WORLD',
-      `the issuer refused ${user?.username ?? 'anonymous'} (HTTP ${issued.status})`,
-    );
+    throw new WorldError(`the issuer refused ${user?.username ?? 'anonymous'} (HTTP ${issued.status})`);
   }
   return { authorization: `Bearer ${issued.token}` };
 }

@@ -1,6 +1,6 @@
 import { inject } from 'vitest';
-import { PinyardError } from '../../src/errors.js';
 import type { World } from './types.js';
+import { WorldError } from './world-error.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -18,7 +18,7 @@ export function worldFromEnv(): World {
   if (provided) return provided;
   const json = process.env.PINYARD_WORLD;
   if (json) return JSON.parse(json) as World;
-  throw new PinyardError('PINYARD_TEST_WORLD', 'no test world is running for this test', {
+  throw new WorldError('no test world is running for this test', {
     hint: 'run it in the e2e project (its global setup starts the world), or set PINYARD_WORLD to a world.json',
   });
 }

@@ -3,7 +3,6 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
-import { PinyardError } from '../../src/errors.js';
 import { makeSigningCert } from './certs.js';
 import { type Engine, findEngine, startEngine } from './engine.js';
 import { ensurePackages } from './packages.js';
@@ -13,6 +12,7 @@ import { type RegistryProcess, startRegistry } from './registry-process.js';
 import { startTokenIssuer, type TokenIssuer } from './token-issuer.js';
 import type { Log, World, WorldUsers } from './types.js';
 import { seedUpstream } from './upstream-seed.js';
+import { WorldError } from './world-error.js';
 
 export interface StartWorldOptions {
   /**
@@ -196,13 +196,9 @@ async function prepareWorkDir(given: string | undefined): Promise<string> {
   if (existsSync(dir)) {
     const entries = await readdir(dir);
     if (entries.length > 0 && !entries.includes(marker)) {
-      throw new PinyardError(
-        'PINYARD_TEST_WORLD',
-        `the world's work directory ${dir} is not empty and not a world's`,
-        {
-          hint: 'the world empties its work directory at start: pass a new or empty directory',
-        },
-      );
+      throw new WorldError(`the world's work directory ${dir} is not empty and not a world's`, {
+        hint: 'the world empties its work directory at start: pass a new or empty directory',
+      });
     }
     await rm(dir, { recursive: true, force: true });
   }
