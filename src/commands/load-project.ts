@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type ParsedDockerfile, parseDockerfile } from '../dockerfile/index.js';
 import { isPinyardError, PinyardError } from '../errors.js';
@@ -18,18 +18,16 @@ export async function loadProject(manifestFile: string, cwd: string): Promise<Pr
   const loaded = await loadManifest(manifestFile, cwd);
   const { manifest } = loaded;
   const dockerfiles = new Map<string, ParsedDockerfile>();
-  // Read in parallel, report in manifest order so the output is the same on every run.
-  const outcomes = await Promise.all(
-    manifest.images.map(async (image) => {
-      const text = await readFile(image.dockerfile, 'utf8');
-      try {
-        return parseDockerfile(text, { file: path.relative(cwd, image.dockerfile), args: image.args });
-      } catch (error) {
-        if (isPinyardError(error)) return error;
-        throw error;
-      }
-    }),
-  );
+  // Read synchronously: thousands of small files read faster in a loop than through the thread pool.
+  const outcomes = manifest.images.map((image) => {
+    const text = readFileSync(image.dockerfile, 'utf8');
+    try {
+      return parseDockerfile(text, { file: path.relative(cwd, image.dockerfile), args: image.args });
+    } catch (error) {
+      if (isPinyardError(error)) return error;
+      throw error;
+    }
+  });
   const problems: PinyardError[] = [];
   outcomes.forEach((outcome, i) => {
     if (outcome instanceof PinyardError) problems.push(outcome);
