@@ -10,6 +10,9 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['src/**/*.test.ts', 'test/unit/**/*.test.ts'],
+          // @actions/workflow-parser imports its JSON schemas without import attributes, which Node
+          // refuses; inlined, vite's transform loads them.
+          server: { deps: { inline: ['@actions/workflow-parser'] } },
         },
       },
       {

@@ -45,8 +45,16 @@ export const ErrorCodes = {
   PINYARD_BUILD_FAILED: ExitCode.failed,
   /** In build reports only: an image that never ran because an ancestor failed. */
   PINYARD_BLOCKED: ExitCode.failed,
+  /** A promotion's target tag points at another digest; environments' tags move only with --force. */
+  PINYARD_TAG_CONFLICT: ExitCode.failed,
+  /** A promotion whose environment `requires:` another that does not have the digest under the tag yet. */
+  PINYARD_REQUIRES_UNMET: ExitCode.failed,
   /** A build report or build log file could not be written. */
   PINYARD_WRITE_FAILED: ExitCode.failed,
+  /** A destructive command with no terminal to confirm on and no --yes: nothing was changed. */
+  PINYARD_NEEDS_CONFIRMATION: ExitCode.badInput,
+  /** A deletion refused because it would take more than was asked: other tags, an index's platform. */
+  PINYARD_UNSAFE_DELETE: ExitCode.failed,
 } as const;
 export type ErrorCode = keyof typeof ErrorCodes;
 

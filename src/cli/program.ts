@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { BuildOptions } from '../commands/build/index.js';
+import type { PlanOptions } from '../commands/plan.js';
 import { PinyardError } from '../errors.js';
 import type { CommandContext } from './io.js';
 
@@ -39,11 +40,11 @@ export function buildProgram(
     .description('show the images of images.yml in build order, as a tree or a graph')
     .addOption(
       new Option('--format <format>', 'output format')
-        .choices(['tree', 'json', 'mermaid', 'dot'])
+        .choices(['tree', 'json', 'mermaid', 'dot', 'github-matrix'])
         .default('tree'),
     )
     .option('--only <names...>', 'only these images and the ancestors they need')
-    .action(async (options: { format: 'tree' | 'json' | 'mermaid' | 'dot'; only?: string[] }) => {
+    .action(async (options: PlanOptions) => {
       const { planCommand } = await import('../commands/plan.js');
       setExitCode(await planCommand(context(), options));
     });
@@ -70,7 +71,12 @@ export function buildProgram(
     .option('--only <names...>', 'only these images and the ancestors they need')
     .option('--force', 'rebuild even when the content tag exists')
     .option('--frozen', 'fail when images.lock lacks a ref the tree uses instead of resolving it')
-    .option('--concurrency <n>', 'builds at once', positiveInteger, 2)
+    .option('--concurrency <n>', 'builds at once on each engine', positiveInteger, 2)
+    .option(
+      '--engine <url>',
+      'a Docker engine to build on (a DOCKER_HOST URL); repeat it to build on several at once (needs --push)',
+      (url: string, urls: string[] | undefined) => [...(urls ?? []), url],
+    )
     .option('--fail-fast', 'stop every build at the first failure')
     .option('--tag <tags...>', 'more human tags for every image of the run')
     .option('--report <file>', 'write the JSON report to this file')

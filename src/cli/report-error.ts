@@ -1,14 +1,20 @@
 import type { PinyardError } from '../errors.js';
+import { inGithubActions } from '../report/github/environment-files.js';
+import { errorAnnotations } from '../report/github/error-annotations.js';
 import type { CommandContext } from './io.js';
 
 /**
  * Prints an expected error: every problem at its file:line:col, then what to do. No stack trace:
- * the message is the product. With --json the same facts go to stdout as one object.
+ * the message is the product. With --json the same facts go to stdout as one object. In GitHub Actions
+ * each problem is also an `::error` annotation on its line (on stderr, which the runner reads too).
  */
 export function reportError(
   error: PinyardError,
-  ctx: Pick<CommandContext, 'json' | 'stdout' | 'stderr'>,
+  ctx: Pick<CommandContext, 'json' | 'stdout' | 'stderr' | 'env' | 'cwd'>,
 ): void {
+  if (inGithubActions(ctx.env)) {
+    ctx.stderr.write(errorAnnotations(error, { cwd: ctx.cwd, workspace: ctx.env.GITHUB_WORKSPACE }));
+  }
   if (ctx.json) {
     ctx.stdout.write(`${JSON.stringify({ version: 1, error: error.toJSON() }, null, 2)}\n`);
     return;

@@ -1,4 +1,6 @@
 import { ExitCode, isPinyardError } from '../errors.js';
+import { inGithubActions } from '../report/github/environment-files.js';
+import { maskSecrets } from '../report/github/mask-secrets.js';
 import type { CommandContext } from './io.js';
 import { buildProgram, CommanderError, usageError } from './program.js';
 import { reportError } from './report-error.js';
@@ -16,6 +18,8 @@ export async function run(
     exitCode = code;
   });
   const json = argv.includes('--json');
+  // In GitHub Actions every secret pinyard reads is masked in the job's log before it could be printed.
+  const stopMasking = inGithubActions(base.env) ? maskSecrets(base.stderr) : undefined;
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
@@ -34,5 +38,7 @@ export async function run(
       `pinyard: internal error (please report it): ${(error as Error)?.stack ?? String(error)}\n`,
     );
     return ExitCode.failed;
+  } finally {
+    stopMasking?.();
   }
 }

@@ -1,15 +1,27 @@
 import type { CommandContext } from '../cli/io.js';
 import { ExitCode } from '../errors.js';
 import { selectImages } from '../graph/index.js';
-import { renderDot, renderJson, renderMermaid, renderTree } from '../report/plan/index.js';
+import {
+  renderDot,
+  renderGithubMatrix,
+  renderJson,
+  renderMermaid,
+  renderTree,
+} from '../report/plan/index.js';
 import { loadProject } from './load-project.js';
 
 export interface PlanOptions {
-  format: 'tree' | 'json' | 'mermaid' | 'dot';
+  format: 'tree' | 'json' | 'mermaid' | 'dot' | 'github-matrix';
   only?: string[];
 }
 
-const renderers = { tree: renderTree, json: renderJson, mermaid: renderMermaid, dot: renderDot };
+const renderers = {
+  tree: renderTree,
+  json: renderJson,
+  mermaid: renderMermaid,
+  dot: renderDot,
+  'github-matrix': renderGithubMatrix,
+};
 
 export async function planCommand(ctx: CommandContext, options: PlanOptions): Promise<number> {
   const project = await loadProject(ctx.manifestFile, ctx.cwd);

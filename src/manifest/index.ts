@@ -1,3 +1,4 @@
+export { engineListProblems } from './engine-address.js';
 export { type LoadedManifest, loadManifest } from './load.js';
 export type { EnvironmentConfig, ImageConfig, ProjectManifest } from './normalize.js';
 export { type ParsedManifest, parseManifest } from './parse.js';

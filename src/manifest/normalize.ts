@@ -34,6 +34,8 @@ export interface ProjectManifest {
   insecureRegistries: string[];
   /** In the order written: promotion goes through them in this order. */
   environments: EnvironmentConfig[];
+  /** DOCKER_HOST URLs `build` spreads its images over; empty: the one engine of DOCKER_HOST. */
+  engines: string[];
   /** Sorted by name, so every later output is deterministic. */
   images: ImageConfig[];
 }
@@ -71,6 +73,7 @@ export function normalizeManifest(parsed: ParsedManifest, absoluteFile: string):
     mirrors: { ...raw.mirrors },
     insecureRegistries: [...(raw.insecureRegistries ?? [])],
     environments,
+    engines: [...(raw.engines ?? [])],
     images,
   };
 }

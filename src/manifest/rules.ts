@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { PinyardError } from '../errors.js';
 import { isValidTag, parseRegistryLocation } from '../reference/index.js';
+import { engineListProblems } from './engine-address.js';
 import type { ProjectManifest } from './normalize.js';
 import type { ParsedManifest } from './parse.js';
 import { ImageName } from './schema.js';
@@ -29,6 +30,8 @@ export function checkManifestRules(parsed: ParsedManifest, manifest: ProjectMani
   }
   for (const [i, r] of (raw.insecureRegistries ?? []).entries())
     checkRegistry(r, ['insecureRegistries', i], report);
+  for (const { index, message, hint } of engineListProblems(manifest.engines))
+    report(['engines', index], message, hint);
 
   for (const image of manifest.images) {
     const at = ['images', image.name];

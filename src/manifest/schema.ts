@@ -82,6 +82,12 @@ export const Manifest = z.strictObject({
     .optional()
     .describe('Registries that may be reached over plain HTTP (loopback always may).'),
   environments: z.record(z.string(), Environment).optional(),
+  engines: z
+    .array(quotedString('an engine'))
+    .optional()
+    .describe(
+      'Docker engines to build on at once, as DOCKER_HOST URLs (unix://, tcp://, ssh://); `build --engine` overrides them.',
+    ),
   images: z.record(z.string(), ImageSpec).describe('The images of the tree, by name.'),
 });
 

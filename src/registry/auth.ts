@@ -5,6 +5,7 @@ import { badCredentialsError, malformedError, parseErrorBody, registryError } fr
 import { redact, secrets } from './redact.js';
 import { TokenResponse } from './schema.js';
 import { formatScope, type Scope, scopeKey } from './scope.js';
+import { grantedScopes } from './token-access.js';
 import type { TokenCache } from './token-cache.js';
 import type { Transport } from './transport.js';
 
@@ -25,6 +26,17 @@ export interface Authorization {
   cached: boolean;
 }
 
+/** What an account may do on a registry, as far as the registry says before any request is made. */
+export interface Grant {
+  /** The username, or 'anonymous'. */
+  account: string;
+  /**
+   * The scopes the registry will honour: a bearer token's grant, or all that was asked of a registry that
+   * does not authenticate. Undefined when only a request can tell (Basic auth, an opaque token).
+   */
+  scopes?: Scope[];
+}
+
 const CLIENT_ID = 'pinyard';
 
 export class Authenticator {
@@ -33,6 +45,8 @@ export class Authenticator {
   readonly #tokens: TokenCache;
   readonly #hosts = new Map<string, HostAuth>();
   readonly #inflight = new Map<string, Promise<string>>();
+  /** Bearer token → the scopes its service granted, when it said. */
+  readonly #granted = new Map<string, Scope[]>();
 
   constructor(transport: Transport, credentials: CredentialStore, tokens: TokenCache) {
     this.#transport = transport;
@@ -58,6 +72,17 @@ export class Authenticator {
   /** Who requests to `host` act as, for error messages: a username or 'anonymous', never a secret. */
   async account(host: string): Promise<string> {
     return accountOf(await this.#credentials.get(host));
+  }
+
+  /** Fetch (or reuse) the token for `scopes` and say what it grants, without a request to the registry. */
+  async grant(host: string, scopes: Scope[]): Promise<Grant> {
+    const account = await this.account(host);
+    const how = this.#hosts.get(host);
+    if (!how || how.scheme === 'none') return { account, scopes };
+    const authorization = await this.authorize(host, scopes);
+    const token = authorization?.header.startsWith('Bearer ') ? authorization.header.slice(7) : undefined;
+    const granted = token === undefined ? undefined : (this.#granted.get(token) ?? grantedScopes(token));
+    return granted ? { account, scopes: granted } : { account };
   }
 
   /**
@@ -150,6 +175,8 @@ export class Authenticator {
     }
     const token = (body.token || body.access_token)!;
     secrets.add(token, body.access_token, body.refresh_token);
+    const granted = grantedScopes(token, body.scope);
+    if (granted) this.#granted.set(token, granted);
     this.#tokens.store(realmKey, scopes, token, body.expires_in);
     return token;
   }

@@ -23,15 +23,26 @@ const shapes: [RegExp, string][] = [
 
 export class Redactor {
   readonly #secrets = new Set<string>();
+  readonly #listeners = new Set<(secret: string) => void>();
 
   /** Remember a secret; `user:password` pairs are passed whole so their base64 form is caught too. */
   add(...secrets: (string | undefined)[]): void {
     for (const secret of secrets) {
       if (!secret || secret.length < MIN_SECRET_LENGTH) continue;
+      for (const listener of this.#listeners) listener(secret);
       this.#secrets.add(secret);
       this.#secrets.add(Buffer.from(secret).toString('base64'));
       this.#secrets.add(encodeURIComponent(secret));
     }
+  }
+
+  /**
+   * Hears every secret added from now on, before it can be printed: how a CI log masks it too
+   * (`::add-mask::` in GitHub Actions). Returns the function that stops listening.
+   */
+  onSecret(listener: (secret: string) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   redact(text: string): string {

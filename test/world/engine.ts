@@ -1,19 +1,16 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { closeSync, existsSync, openSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { launchDockerd, stopGraceMs } from './dockerd.js';
 import { engineClient, pingEngine } from './engine-client.js';
-import { findBinary } from './packages.js';
-import { isAlive, logTail, pollUntil, terminate } from './processes.js';
+import { isAlive, pollUntil, terminate } from './processes.js';
 import type { Log } from './types.js';
 import { WorldError } from './world-error.js';
 
 const defaultSocket = 'unix:///var/run/docker.sock';
 const startTimeoutMs = 60_000;
-/** dockerd gives running containers 15 s to stop before it exits. */
-const stopGraceMs = 20_000;
 
 /**
  * Outlives any one world: an engine a world started may be shared by worlds of other test runs (engineers run
@@ -57,41 +54,16 @@ export async function findEngine(mirror: string, log: Log): Promise<Engine | und
 
 /** Starts dockerd detached (its own session) with `mirror` as docker.io's registry mirror. */
 export async function startEngine(mirror: string, log: Log): Promise<Engine> {
-  const dockerd = await findBinary('dockerd');
-  if (!dockerd) {
-    throw new WorldError('dockerd is not installed', {
-      hint: 'apt-get install docker.io',
-    });
-  }
   await mkdir(usersDir, { recursive: true });
   const configFile = join(engineDir, 'daemon.json');
   await writeFile(configFile, `${JSON.stringify(await daemonConfig(mirror), null, 2)}\n`);
 
   log(`starting dockerd (log: ${logFile})`);
-  const logFd = openSync(logFile, 'w');
-  const args = ['--host', defaultSocket, '--config-file', configFile, '--pidfile', pidFile];
-  const child = spawn(dockerd, args, { detached: true, stdio: ['ignore', logFd, logFd] });
-  closeSync(logFd);
-  let exit: string | undefined;
-  child.once('exit', (code, signal) => {
-    exit = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+  await launchDockerd({
+    args: ['--host', defaultSocket, '--config-file', configFile, '--pidfile', pidFile],
+    dockerHost: defaultSocket,
+    logFile,
   });
-  child.once('error', (error) => {
-    exit = `could not start: ${error.message}`;
-  });
-
-  const ready = await pollUntil(
-    async () => (exit !== undefined ? false : (await pingEngine(defaultSocket)) || undefined),
-    startTimeoutMs,
-    200,
-  );
-  if (!ready) {
-    if (exit === undefined && child.pid) await terminate(child.pid, stopGraceMs);
-    throw new WorldError(`dockerd ${exit ?? `did not answer within ${startTimeoutMs / 1000} s`}`, {
-      hint: `the end of ${logFile}:\n${await logTail(logFile)}`,
-    });
-  }
-  child.unref();
   return register(defaultSocket, true);
 }
 

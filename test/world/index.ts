@@ -12,6 +12,7 @@ export {
   putManifest,
   type RegistryCall,
 } from './registry-api.js';
+export { type SecondEngine, startSecondEngine } from './second-engine.js';
 export { bearer, type IssuedToken, readTokenLog, requestToken } from './token-client.js';
 export type { TokenLogEntry } from './token-issuer.js';
 export type {

@@ -16,9 +16,21 @@ const image = (name: string, extra: Partial<ImageConfig> = {}): ImageConfig => (
   ...extra,
 });
 
-/** Ports that record what the task asked for; `existing` maps content refs to digests. */
-function fakePorts(existing: Record<string, string> = {}) {
-  const seen = { hashed: [] as Array<{ text: string; salt?: string }>, built: [] as string[] };
+/**
+ * Ports that record what the task asked for; `existing` maps content refs to digests. Every image is
+ * placed on `engine`; the journal lists pulls, builds, pushes and releases in the order they happened.
+ */
+function fakePorts(
+  existing: Record<string, string> = {},
+  options: { engine?: string; failBuild?: boolean } = {},
+) {
+  const engine = options.engine ?? 'unix:///a.sock';
+  const seen = {
+    hashed: [] as Array<{ text: string; salt?: string }>,
+    built: [] as string[],
+    preferred: [] as string[][],
+    journal: [] as string[],
+  };
   const ports: BuildPorts = {
     async hashInputs(_image, dockerfileText, salt) {
       seen.hashed.push({ text: dockerfileText, ...(salt ? { salt } : {}) });
@@ -32,12 +44,27 @@ function fakePorts(existing: Record<string, string> = {}) {
     async existing(ref) {
       return existing[ref];
     },
-    async build(_image, _inputs, { tags }) {
-      seen.built.push(...tags);
-      return { imageId: d('1') };
-    },
-    async push() {
-      return d('2');
+    reserveEngine(preferred) {
+      seen.preferred.push([...preferred]);
+      return {
+        engine,
+        async pull(ref) {
+          seen.journal.push(`pull ${ref}`);
+        },
+        async build(_image, _inputs, { tags }) {
+          seen.built.push(...tags);
+          seen.journal.push(`build on ${engine}`);
+          if (options.failBuild) throw new Error('RUN false');
+          return { imageId: d('1') };
+        },
+        async push() {
+          seen.journal.push('push');
+          return d('2');
+        },
+        release() {
+          seen.journal.push('release');
+        },
+      };
     },
   };
   return { ports, seen };
@@ -58,6 +85,7 @@ function context(ports: BuildPorts, overrides: Partial<ImageTaskContext> = {}): 
     classify: imageRefClassifier([{ name: 'base' }, { name: 'app' }], 'r.example.com/acme'),
     lock: { version: 1, upstream: { 'docker.io/library/alpine:3.20': { digest: d('a') } } },
     built: new Map([['base', base]]),
+    placements: new Map([['base', 'unix:///a.sock']]),
     ports,
     pushing: true,
     force: false,
@@ -114,5 +142,56 @@ describe('runImageTask', () => {
       code: 'PINYARD_LOCK_STALE',
       message: 'app: docker.io/library/alpine:3.20 is not pinned in images.lock',
     });
+  });
+});
+
+describe('runImageTask on several engines', () => {
+  const baseRef = `r.example.com/acme/base@${d('b')}`;
+
+  it('asks for the engine that built its parent, and pulls nothing from its own engine', async () => {
+    const { ports, seen } = fakePorts();
+    const ctx = context(ports);
+    await run(ctx);
+    expect(seen.preferred).toEqual([['unix:///a.sock']]);
+    expect(seen.journal).toEqual(['build on unix:///a.sock', 'push', 'release']);
+    expect(ctx.placements.get('app')).toBe('unix:///a.sock');
+  });
+
+  it.each([
+    {
+      where: 'built on another engine',
+      placements: [['base', 'tcp://b:2375']] as Array<[string, string]>,
+      why: 'built on tcp://b:2375',
+    },
+    { where: 'reused from the registry', placements: [], why: 'unchanged, from the registry' },
+  ])('pulls a parent $where by digest before building', async ({ placements, why }) => {
+    const { ports, seen } = fakePorts();
+    const logs: string[] = [];
+    const hooks = { ...combineHooks([]), onImageLog: (_: string, line: string) => logs.push(line) };
+    await run(context(ports, { placements: new Map(placements), hooks }));
+    expect(seen.journal).toEqual([`pull ${baseRef}`, 'build on unix:///a.sock', 'push', 'release']);
+    expect(logs).toEqual([`pulling base as ${baseRef} (${why})`]);
+  });
+
+  it('pulls nothing without --push: one engine holds every image', async () => {
+    const { ports, seen } = fakePorts();
+    await run(context(ports, { pushing: false, placements: new Map() }));
+    expect(seen.journal.filter((j) => j.startsWith('pull'))).toEqual([]);
+  });
+
+  it('takes no engine for a skipped image', async () => {
+    const { ports, seen } = fakePorts({ 'r.example.com/acme/app:pinyard-999': d('e') });
+    const ctx = context(ports);
+    await run(ctx);
+    expect(seen.preferred).toEqual([]);
+    expect(ctx.placements.has('app')).toBe(false);
+  });
+
+  it('gives its slot back and keeps its engine for the report when the build fails', async () => {
+    const { ports, seen } = fakePorts({}, { engine: 'tcp://b:2375', failBuild: true });
+    const ctx = context(ports);
+    await expect(run(ctx)).rejects.toThrow('RUN false');
+    expect(seen.journal.at(-1)).toBe('release');
+    expect(ctx.placements.get('app')).toBe('tcp://b:2375');
   });
 });

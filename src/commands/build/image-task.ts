@@ -11,12 +11,25 @@ import { finalBaseText } from './final-base.js';
 import { ociLabels, versionOf } from './labels.js';
 import type { SourceInfo } from './source-info.js';
 
-/** What the build needs of the engine and the registry (src/engine and src/registry implement them). */
+/** What the build needs of the engines and the registry (src/engine and src/registry implement them). */
 export interface BuildPorts {
   /** `salt` forces a new hash when it changes (the day, for `rebuild: daily`). */
   hashInputs(image: ImageConfig, dockerfileText: string, salt?: string): Promise<HashedInputs>;
   /** The content tag's digest in the registry (push) or the local engine, if it exists. */
   existing(ref: string): Promise<string | undefined>;
+  /**
+   * A build slot on one engine for one image's pulls, build and push, near `preferred` (the engines that
+   * built its parents) when one of those is free. The caller releases it.
+   */
+  reserveEngine(preferred: readonly string[]): EngineSlot;
+}
+
+/** One engine, reserved for one image. */
+export interface EngineSlot {
+  /** The engine's DOCKER_HOST URL, as the report names it. */
+  readonly engine: string;
+  /** Pulls `repository@digest` from the registry into this engine. */
+  pull(ref: string, options: { signal: AbortSignal; name: string }): Promise<void>;
   build(
     image: ImageConfig,
     inputs: HashedInputs,
@@ -24,6 +37,7 @@ export interface BuildPorts {
   ): Promise<{ imageId: string }>;
   /** Pushes and returns the manifest digest (checked against the registry); undefined when not pushing. */
   push?(ref: string, options: { signal: AbortSignal; name: string }): Promise<string>;
+  release(): void;
 }
 
 export interface HashedInputs {
@@ -51,6 +65,8 @@ export interface ImageTaskContext {
   classify(resolved: string): ImageRefTarget;
   lock: LockFile;
   built: Map<string, BuiltImage>;
+  /** The engine each image of this run is built on, from the moment it has one (failed builds too). */
+  placements: Map<string, string>;
   ports: BuildPorts;
   pushing: boolean;
   force: boolean;
@@ -63,7 +79,7 @@ export interface ImageTaskContext {
 
 /**
  * One image of the run: pin its Dockerfile to the lock and its parents' results, hash every input,
- * reuse the content tag when it exists (unless --force), else build and push it.
+ * reuse the content tag when it exists (unless --force), else build it on an engine and push it.
  */
 export async function runImageTask(
   image: ImageConfig,
@@ -72,7 +88,13 @@ export async function runImageTask(
   ctx: ImageTaskContext,
   signal: AbortSignal,
 ): Promise<BuiltImage> {
-  const pin = (resolved: string): string | undefined => pinnedText(resolved, image, ctx);
+  // The images of the tree this Dockerfile names (FROM, COPY --from), in the order it names them.
+  const parents = new Set<string>();
+  const pin = (resolved: string): string | undefined => {
+    const target = ctx.classify(resolved);
+    if (target.kind === 'image') parents.add(target.name);
+    return pinnedText(target, image, ctx);
+  };
   const pinnedDockerfile = pinImageRefs(dockerfileText, parsed, pin);
   ctx.hooks.onImageChecking(image.name);
   const salt = image.rebuild === 'daily' ? `rebuild-day:${ctx.today}` : undefined;
@@ -93,29 +115,58 @@ export async function runImageTask(
     const existing = await ctx.ports.existing(contentRef);
     if (existing) return result('skipped', existing);
   }
-  ctx.hooks.onImageBuilding(image.name);
-  const base = baseOf(image, parsed, ctx);
-  const labels = ociLabels({
-    ...(base ? { base } : {}),
-    created: ctx.now(),
-    ...ctx.source,
-    ...(versionOf(image.tags) ? { version: versionOf(image.tags)! } : {}),
-    inputHash: inputs.hash,
-  });
-  const { imageId } = await ctx.ports.build(image, inputs, {
-    tags: [contentRef],
-    labels,
-    signal,
-    name: image.name,
-  });
-  if (!ctx.ports.push) return result('built', imageId);
-  ctx.hooks.onImagePushing(image.name);
-  return result('built', await ctx.ports.push(contentRef, { signal, name: image.name }));
+  const placedParents = [...parents].flatMap((p) => ctx.placements.get(p) ?? []);
+  const slot = ctx.ports.reserveEngine(placedParents);
+  ctx.placements.set(image.name, slot.engine);
+  try {
+    ctx.hooks.onImageBuilding(image.name);
+    if (ctx.pushing) await pullParents([...parents], slot, image.name, ctx, signal);
+    const base = baseOf(image, parsed, ctx);
+    const labels = ociLabels({
+      ...(base ? { base } : {}),
+      created: ctx.now(),
+      ...ctx.source,
+      ...(versionOf(image.tags) ? { version: versionOf(image.tags)! } : {}),
+      inputHash: inputs.hash,
+    });
+    const { imageId } = await slot.build(image, inputs, {
+      tags: [contentRef],
+      labels,
+      signal,
+      name: image.name,
+    });
+    if (!slot.push) return result('built', imageId);
+    ctx.hooks.onImagePushing(image.name);
+    return result('built', await slot.push(contentRef, { signal, name: image.name }));
+  } finally {
+    slot.release();
+  }
+}
+
+/**
+ * Every parent this engine did not build in this run (built on another engine, or reused from the
+ * registry) is pulled by digest before the build: the builder would pull it anyway, but a pull of its own
+ * fails as a pull that names the parent and the account, not as a FROM step, and shows in the log.
+ */
+async function pullParents(
+  parents: string[],
+  slot: EngineSlot,
+  name: string,
+  ctx: ImageTaskContext,
+  signal: AbortSignal,
+): Promise<void> {
+  for (const parent of parents) {
+    const placed = ctx.placements.get(parent);
+    const built = ctx.built.get(parent);
+    if (placed === slot.engine || !built) continue;
+    const from = placed ? `built on ${placed}` : 'unchanged, from the registry';
+    ctx.hooks.onImageLog(name, `pulling ${parent} as ${built.pinnedRef} (${from})`);
+    await slot.pull(built.pinnedRef, { signal, name });
+  }
 }
 
 /** The pinned text for an image a Dockerfile names: its digest from the lock or from this run. */
-function pinnedText(resolved: string, image: ImageConfig, ctx: ImageTaskContext): string | undefined {
-  const target = ctx.classify(resolved);
+function pinnedText(target: ImageRefTarget, image: ImageConfig, ctx: ImageTaskContext): string | undefined {
   if (target.kind === 'image') return ctx.built.get(target.name)?.pinnedRef;
   if (target.kind === 'invalid') return undefined;
   const ref = parseReference(target.ref);

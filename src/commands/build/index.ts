@@ -7,6 +7,7 @@ import { RegistryClient } from '../../registry/index.js';
 import { type BuildReport, chooseReporters } from '../../report/build/index.js';
 import { runDag, type TaskOutcome } from '../../scheduler/index.js';
 import { loadProject } from '../load-project.js';
+import { chooseEngines } from './engines.js';
 import { ensureLock } from './ensure-lock.js';
 import { plannedTagMoves } from './human-tags.js';
 import { imageReport } from './image-report.js';
@@ -24,6 +25,8 @@ export interface BuildOptions {
   tag?: string[];
   report?: string;
   logDir?: string;
+  /** `--engine URL`, repeatable: DOCKER_HOST URLs to build on at once (over `engines:` in images.yml). */
+  engine?: string[];
 }
 
 /**
@@ -34,16 +37,17 @@ export interface BuildOptions {
 export async function buildCommand(ctx: CommandContext, options: BuildOptions): Promise<number> {
   const started = Date.now();
   const { manifest, graph, dockerfiles } = await loadProject(ctx.manifestFile, ctx.cwd);
-  if (options.push && !manifest.registry) {
+  const pushing = Boolean(options.push);
+  if (pushing && !manifest.registry) {
     throw new PinyardError('PINYARD_USAGE', '--push needs a registry to push to', {
       hint: 'set `registry:` in images.yml (host[:port][/namespace])',
     });
   }
+  const engines = chooseEngines(options.engine, manifest, pushing);
   const selected = options.only?.length ? selectImages(graph, options.only) : graph;
   const registry = new RegistryClient({ insecureRegistries: manifest.insecureRegistries, env: ctx.env });
   const frozen = Boolean(options.frozen);
   const lock = await ensureLock(manifest, graph, { frozen, cwd: ctx.cwd, resolver: registry });
-  const pushing = Boolean(options.push);
   const configs = new Map(manifest.images.map((i) => [i.name, i]));
   const texts = new Map(
     await Promise.all(
@@ -59,18 +63,29 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
     logDir,
     stdout: ctx.stdout,
     stderr: ctx.stderr,
+    github: { env: ctx.env, cwd: ctx.cwd, graph: selected, images: configs, texts },
   });
-  const ports = await connectPorts({ manifest, registry, env: ctx.env, pushing, hooks });
+  const ports = await connectPorts({
+    manifest,
+    registry,
+    env: ctx.env,
+    pushing,
+    hooks,
+    engines,
+    slotsPerEngine: options.concurrency,
+  });
   const nodes = selected.order.map((name) => ({ name, parents: selected.images.get(name)!.parents }));
   hooks.onPlan(nodes);
 
   const built = new Map<string, BuiltImage>();
+  const placements = new Map<string, string>();
   const durations = new Map<string, number>();
   const taskContext: ImageTaskContext = {
     repositoryOf: (name) => (manifest.registry ? `${manifest.registry}/${name}` : name),
     classify: imageRefClassifier(manifest.images, manifest.registry),
     lock,
     built,
+    placements,
     ports,
     pushing,
     force: Boolean(options.force),
@@ -87,6 +102,7 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
       built.get(name),
       durations.get(name) ?? 0,
     ),
+    ...(placements.has(name) ? { engine: placements.get(name)! } : {}),
     ...(logFile(name) ? { log: logFile(name) } : {}),
   });
 
@@ -115,7 +131,12 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
       }
       hooks.onImageFinished(report(name, { status: 'succeeded' }));
     },
-    { concurrency: options.concurrency, failFast: Boolean(options.failFast), signal: interrupt.signal },
+    {
+      // --concurrency is per engine; an image takes an engine's slot only to build (engine-slots.ts).
+      concurrency: options.concurrency * Math.max(1, engines.addresses.length),
+      failFast: Boolean(options.failFast),
+      signal: interrupt.signal,
+    },
   ).finally(() => {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);

@@ -1,11 +1,12 @@
-import path from 'node:path';
-import { contextTar, DockerEngine, type Engine, INJECTED_DOCKERFILE } from '../../engine/index.js';
-import { PinyardError } from '../../errors.js';
+import { contextTar } from '../../engine/index.js';
 import { contentTag, contextFiles, inputHash } from '../../hash/index.js';
-import type { ImageConfig, ProjectManifest } from '../../manifest/index.js';
+import type { ProjectManifest } from '../../manifest/index.js';
 import { parseReference, repositoryName } from '../../reference/index.js';
 import type { RegistryClient } from '../../registry/index.js';
 import type { BuildHooks } from '../../report/build/index.js';
+import { engineSlot } from './engine-slot.js';
+import { EngineSlots } from './engine-slots.js';
+import { connectEngines, type EngineChoice } from './engines.js';
 import type { TagMove } from './human-tags.js';
 import type { BuildPorts } from './image-task.js';
 
@@ -15,9 +16,9 @@ export interface ConnectedPorts extends BuildPorts {
 }
 
 /**
- * The build's view of the world: the Docker engine (DOCKER_HOST) for builds and pushes, the registry
- * client for "does this content tag exist" and for moving human tags (a manifest PUT of the same bytes:
- * no engine, no re-push). Without --push, both questions go to the local engine.
+ * The build's view of the world: the Docker engines for builds, pulls and pushes, the registry client for
+ * "does this content tag exist" and for moving human tags (a manifest PUT of the same bytes: no engine, no
+ * re-push). Without --push there is one engine, and both questions go to it.
  */
 export async function connectPorts(options: {
   manifest: ProjectManifest;
@@ -25,11 +26,22 @@ export async function connectPorts(options: {
   env: NodeJS.ProcessEnv;
   pushing: boolean;
   hooks: Required<BuildHooks>;
+  engines: EngineChoice;
+  /** `--concurrency`: builds at once on each engine. */
+  slotsPerEngine: number;
 }): Promise<ConnectedPorts> {
   const { manifest, registry, pushing, hooks } = options;
-  const engine: Engine = new DockerEngine({ env: options.env });
-  await engine.ping();
-  const registryHosts = manifest.registry ? [parseReference(`${manifest.registry}/x`).registry] : [];
+  const engines = await connectEngines(options.engines, options.env);
+  const byHost = new Map(engines.map((engine) => [engine.dockerHost, engine]));
+  const slots = new EngineSlots([...byHost.keys()], options.slotsPerEngine);
+  // Without --push there is exactly one engine (the command refuses more): it holds every image.
+  const local = engines[0]!;
+  const buildOptions = {
+    manifest,
+    registry: pushing ? registry : undefined,
+    hooks,
+    registryHosts: manifest.registry ? [parseReference(`${manifest.registry}/x`).registry] : [],
+  };
 
   return {
     async hashInputs(image, dockerfileText, salt) {
@@ -52,52 +64,22 @@ export async function connectPorts(options: {
 
     async existing(ref) {
       if (pushing) return (await registry.headManifest(parseReference(ref)))?.digest;
-      return (await engine.inspect(ref))?.id;
+      return (await local.inspect(ref))?.id;
     },
 
-    async build(image: ImageConfig, inputs, { tags, labels, signal, name }) {
-      return engine.build({
-        context: await inputs.context(),
-        dockerfile: INJECTED_DOCKERFILE,
-        dockerfilePath: path.relative(manifest.dir, image.dockerfile),
-        tags,
-        labels,
-        buildArgs: image.args,
-        ...(image.target ? { target: image.target } : {}),
-        ...(image.platform ? { platform: image.platform } : {}),
-        registryHosts,
-        signal,
-        onStep: (step) => hooks.onImageStep(name, step.number, step.total, step.instruction),
-        onLine: (line) => hooks.onImageLog(name, line),
+    reserveEngine(preferred) {
+      const engine = byHost.get(slots.take(preferred))!;
+      return engineSlot(engine, {
+        ...buildOptions,
+        release: () => slots.give(engine.dockerHost),
       });
     },
-
-    ...(pushing
-      ? {
-          async push(ref: string, { signal, name }: { signal: AbortSignal; name: string }) {
-            const { digest } = await engine.push(ref, {
-              signal,
-              onLine: (line) => hooks.onImageLog(name, line),
-            });
-            // The engine's word is checked against the registry's: what children pin must be what is there.
-            const stored = await registry.headManifest(parseReference(ref));
-            if (stored?.digest !== digest) {
-              throw new PinyardError(
-                'PINYARD_REGISTRY',
-                `pushed ${ref} as ${digest}, but the registry has ${stored?.digest ?? 'nothing'} under that tag`,
-                { hint: 'another push to the same tag may have raced this one; run the build again' },
-              );
-            }
-            return digest;
-          },
-        }
-      : {}),
 
     async moveTags(moves) {
       if (!pushing) {
         for (const move of moves) {
           const ref = parseReference(move.ref);
-          await engine.tag(move.digest, repositoryName(ref), ref.tag!);
+          await local.tag(move.digest, repositoryName(ref), ref.tag!);
         }
         return;
       }

@@ -1,3 +1,5 @@
+import { type GithubBuildOptions, githubReporter } from '../github/build-reporter.js';
+import { inGithubActions } from '../github/environment-files.js';
 import { type BuildHooks, combineHooks } from './events.js';
 import { jsonReport, jsonReportWriter } from './json-report.js';
 import { logFiles } from './log-files.js';
@@ -15,6 +17,8 @@ export interface ReporterChoice {
   logDir: string;
   stdout: TerminalOutput;
   stderr: TerminalOutput;
+  /** Used when `env` says GITHUB_ACTIONS=true: groups, annotations, job summary, step outputs. */
+  github?: GithubBuildOptions;
 }
 
 export interface ChosenReporters {
@@ -34,6 +38,10 @@ export function chooseReporters(choice: ReporterChoice): ChosenReporters {
     logs,
     choice.tty ? ttyReporter(progressStream) : plainReporter(progressStream),
   ];
+  // Workflow commands go where the progress goes: the runner reads stderr too, and stdout may be JSON.
+  if (choice.github && inGithubActions(choice.github.env)) {
+    reporters.push(githubReporter(progressStream, choice.github));
+  }
   if (choice.json) reporters.push(jsonReport(choice.stdout));
   if (choice.reportFile !== undefined) reporters.push(jsonReportWriter(choice.reportFile));
   return { hooks: combineHooks(reporters), logFile: (name) => logs.path(name) };

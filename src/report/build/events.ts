@@ -17,6 +17,8 @@ export interface ImageReport {
   hash?: string;
   parents: string[];
   durationMs: number;
+  /** DOCKER_HOST URL of the engine it was built on (not set for a skipped image). */
+  engine?: string;
   /** Why it failed or which failed ancestor blocked it. */
   error?: { code: string; message: string; step?: string; lastLines?: string[] };
   /** File holding the image's full build log. */

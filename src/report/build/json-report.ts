@@ -57,6 +57,7 @@ function orderImage(image: ImageReport): ImageReport {
     hash: image.hash,
     parents: image.parents,
     durationMs: image.durationMs,
+    engine: image.engine,
     error: error && {
       code: error.code,
       message: error.message,

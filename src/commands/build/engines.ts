@@ -1,0 +1,65 @@
+import { DockerEngine, type Engine } from '../../engine/index.js';
+import { isPinyardError, PinyardError } from '../../errors.js';
+import { engineListProblems, type ProjectManifest } from '../../manifest/index.js';
+
+/** The engines a build runs on. */
+export interface EngineChoice {
+  /** DOCKER_HOST URLs; empty: the one engine of the environment's DOCKER_HOST. */
+  addresses: string[];
+  /** Where the addresses were named, for messages: `--engine` or `engines: in images.yml`. */
+  from?: string;
+}
+
+/**
+ * `--engine` (repeatable) wins over `engines:` in images.yml, which wins over DOCKER_HOST. Several engines
+ * need --push: an image built on one engine reaches a child built on another only through the registry.
+ */
+export function chooseEngines(
+  cliEngines: readonly string[] | undefined,
+  manifest: ProjectManifest,
+  pushing: boolean,
+): EngineChoice {
+  let choice: EngineChoice = { addresses: [] };
+  if (cliEngines?.length) {
+    const [problem] = engineListProblems(cliEngines);
+    if (problem) {
+      throw new PinyardError('PINYARD_USAGE', `--engine ${problem.message}`, { hint: problem.hint });
+    }
+    choice = { addresses: [...cliEngines], from: '--engine' };
+  } else if (manifest.engines.length) {
+    choice = { addresses: [...manifest.engines], from: 'engines: in images.yml' };
+  }
+  const count = choice.addresses.length;
+  if (count > 1 && !pushing) {
+    throw new PinyardError(
+      'PINYARD_USAGE',
+      `building on ${count} engines (${choice.from}) needs --push: a child built on one engine pulls the parent another engine built from the registry`,
+      {
+        hint: manifest.registry
+          ? 'add --push, or build on one engine (one --engine URL)'
+          : 'set `registry:` in images.yml and build with --push, or build on one engine (one --engine URL)',
+      },
+    );
+  }
+  return choice;
+}
+
+/**
+ * A client per engine, each answering before anything is built: a run that found an engine down halfway
+ * would leave the tree half built. An engine named by --engine or `engines:` that does not answer is named
+ * with where to leave it out.
+ */
+export async function connectEngines(choice: EngineChoice, env: NodeJS.ProcessEnv): Promise<Engine[]> {
+  const engines: Engine[] = choice.addresses.length
+    ? choice.addresses.map((url) => new DockerEngine({ env: { ...env, DOCKER_HOST: url } }))
+    : [new DockerEngine({ env })];
+  const results = await Promise.allSettled(engines.map((engine) => engine.ping()));
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure === undefined) return engines;
+  const error: unknown = failure.reason;
+  if (choice.from === undefined || !isPinyardError(error)) throw error;
+  throw new PinyardError(error.code, error.message, {
+    hint: `start that engine, or leave it out of ${choice.from}`,
+    cause: error,
+  });
+}
