@@ -89,6 +89,66 @@ export function buildProgram(
       setExitCode(await buildCommand(context(), options));
     });
 
+  const registry = program
+    .command('registry')
+    .description('browse and clean the registry: ls, tags, inspect, rm, prune');
+  registry
+    .command('ls')
+    .description("list repositories (the registry's catalog), under PREFIX if given")
+    .argument('[prefix]', "host[:port][/path], or a path under images.yml's registry")
+    .option('--tags', 'list every tag of each repository too')
+    .action(async (prefix: string | undefined, options: { tags?: boolean }) => {
+      const { registryLsCommand } = await import('../commands/registry/ls.js');
+      setExitCode(await registryLsCommand(context(), prefix, options));
+    });
+  registry
+    .command('tags')
+    .description('the tags of a repository: digest, type, platforms, created, size; newest first')
+    .argument('<repository>', "full (registry.example.com/acme/app) or under images.yml's registry (app)")
+    .action(async (repository: string) => {
+      const { registryTagsCommand } = await import('../commands/registry/tags.js');
+      setExitCode(await registryTagsCommand(context(), repository));
+    });
+  registry
+    .command('inspect')
+    .description('an image: manifest, platforms, config, lineage, tags and environments on its digest')
+    .argument('<reference>', 'app:1.4, app@sha256:…, or in full')
+    .option('--platform <os/arch>', 'whose config to show for a multi-platform image (default linux/amd64)')
+    .action(async (reference: string, options: { platform?: string }) => {
+      const { registryInspectCommand } = await import('../commands/registry/inspect.js');
+      setExitCode(await registryInspectCommand(context(), reference, options));
+    });
+  registry
+    .command('rm')
+    .description('remove a tag (its digest stays while other tags use it), or delete a digest with its tags')
+    .argument('<reference>', 'app:1.4 removes a tag; app@sha256:… deletes the digest and every tag on it')
+    .option('-y, --yes', 'do not ask for confirmation (scripts, CI)')
+    .action(async (reference: string, options: { yes?: boolean }) => {
+      const { registryRmCommand } = await import('../commands/registry/rm.js');
+      setExitCode(await registryRmCommand(context(), reference, options));
+    });
+  registry
+    .command('prune')
+    .description('delete content-tagged builds that no human tag or environment uses, keeping the newest')
+    .argument('[images...]', 'only these images of images.yml (default: all)')
+    .option(
+      '--keep <n>',
+      'newest content-tagged digests to keep per image',
+      (value: string) => {
+        if (!/^\d+$/.test(value)) {
+          throw new PinyardError('PINYARD_USAGE', `--keep must be a whole number from 0, not "${value}"`);
+        }
+        return Number(value);
+      },
+      10,
+    )
+    .option('--dry-run', 'show what would be deleted and delete nothing')
+    .option('-y, --yes', 'do not ask for confirmation (scripts, CI)')
+    .action(async (images: string[], options: { keep: number; dryRun?: boolean; yes?: boolean }) => {
+      const { registryPruneCommand } = await import('../commands/registry/prune.js');
+      setExitCode(await registryPruneCommand(context(), images, options));
+    });
+
   return program;
 }
 

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { contentTag } from '../hash/index.js';
+import { isContentTag } from './content-tag.js';
+import { planRetention, type RetentionCandidate } from './plan-retention.js';
+
+const d = (c: string) => `sha256:${c.repeat(64)}`;
+const tag = (c: string) => `pinyard-${c.repeat(24)}`;
+const candidate = (c: string, created?: string): RetentionCandidate => ({
+  digest: d(c),
+  tags: [tag(c)],
+  ...(created ? { created } : {}),
+});
+
+/** Five nightly builds, one a day; `a` is the oldest. */
+const nightlies = [
+  candidate('c', '2026-11-03T02:00:00Z'),
+  candidate('a', '2026-11-01T02:00:00Z'),
+  candidate('e', '2026-11-05T02:00:00Z'),
+  candidate('b', '2026-11-02T02:00:00Z'),
+  candidate('d', '2026-11-04T02:00:00Z'),
+];
+
+const summary = (decisions: ReturnType<typeof planRetention>) =>
+  decisions.map((x) => `${x.digest.slice(7, 8)}:${x.action}`).join(' ');
+
+describe('planRetention', () => {
+  it.each([
+    { keep: 0, expected: 'e:delete d:delete c:delete b:delete a:delete' },
+    { keep: 2, expected: 'e:keep d:keep c:delete b:delete a:delete' },
+    { keep: 5, expected: 'e:keep d:keep c:keep b:keep a:keep' },
+    { keep: 9, expected: 'e:keep d:keep c:keep b:keep a:keep' },
+  ])('keeps the $keep newest and deletes the rest, newest first', ({ keep, expected }) => {
+    expect(summary(planRetention({ candidates: nightlies, protectedBy: new Map(), keep }))).toBe(expected);
+  });
+
+  it('keeps what a human tag or an environment points at, apart from the newest N', () => {
+    const decisions = planRetention({
+      candidates: nightlies,
+      protectedBy: new Map([
+        [d('a'), ['tag 1.4']],
+        [d('c'), ['staging', 'prod']],
+      ]),
+      keep: 1,
+    });
+    expect(summary(decisions)).toBe('e:keep d:delete c:keep b:delete a:keep');
+    expect(decisions.map((x) => [x.newest, x.protectedBy])).toEqual([
+      [1, []],
+      [undefined, []],
+      [undefined, ['staging', 'prod']],
+      [undefined, []],
+      [undefined, ['tag 1.4']],
+    ]);
+  });
+
+  it('counts an image without a created time as the oldest', () => {
+    const decisions = planRetention({
+      candidates: [candidate('x'), candidate('a', '2001-01-01T00:00:00Z'), candidate('y', 'not a date')],
+      protectedBy: new Map(),
+      keep: 1,
+    });
+    expect(summary(decisions)).toBe('a:keep x:delete y:delete');
+  });
+
+  it('orders images created at the same time by digest, so a rerun decides the same', () => {
+    const same = '2026-11-01T00:00:00Z';
+    const decisions = planRetention({
+      candidates: [candidate('f', same), candidate('b', same), candidate('d', same)],
+      protectedBy: new Map(),
+      keep: 2,
+    });
+    expect(summary(decisions)).toBe('b:keep d:keep f:delete');
+  });
+
+  it('compares times, not their text: offsets and fractions count', () => {
+    const decisions = planRetention({
+      candidates: [candidate('a', '2026-11-01T10:00:00+02:00'), candidate('b', '2026-11-01T09:00:00.5Z')],
+      protectedBy: new Map(),
+      keep: 1,
+    });
+    expect(summary(decisions)).toBe('b:keep a:delete');
+  });
+});
+
+describe('isContentTag', () => {
+  it.each([
+    [contentTag(`sha256:${'0123456789abcdef'.repeat(4)}`), true],
+    [tag('a'), true],
+    ['1.4', false],
+    ['latest', false],
+    [`pinyard-${'A'.repeat(24)}`, false],
+    [`pinyard-${'a'.repeat(23)}`, false],
+    [`pinyard-${'a'.repeat(25)}`, false],
+    [`x-pinyard-${'a'.repeat(24)}`, false],
+  ])('%s → %s', (text, expected) => {
+    expect(isContentTag(text)).toBe(expected);
+  });
+});

@@ -1,0 +1,57 @@
+/** One digest of a repository that content tags point at, and only content tags. */
+export interface RetentionCandidate {
+  digest: string;
+  /** Its content tags (deleting the digest removes them). */
+  tags: string[];
+  /** When the image was created (ISO 8601); an image without one counts as the oldest. */
+  created?: string;
+}
+
+export interface RetentionInput {
+  /** One entry per digest. */
+  candidates: RetentionCandidate[];
+  /** Digest → what points at it besides content tags (`tag 1.4`, `staging`): those are always kept. */
+  protectedBy: ReadonlyMap<string, readonly string[]>;
+  /** How many of the newest candidates are kept whatever points at them. */
+  keep: number;
+}
+
+export interface RetentionDecision extends RetentionCandidate {
+  action: 'keep' | 'delete';
+  /** 1 for the newest candidate, when it is among the `keep` newest. */
+  newest?: number;
+  /** What keeps it besides its age; empty when nothing does. */
+  protectedBy: string[];
+}
+
+/**
+ * prune's decision for one repository, newest first: the `keep` newest digests stay, and so does every
+ * digest a human tag or an environment points at, counted apart from those `keep` (a release tagged a
+ * year ago never pushes a recent nightly out). Everything else is deleted. Pure.
+ */
+export function planRetention({ candidates, protectedBy, keep }: RetentionInput): RetentionDecision[] {
+  return [...candidates].sort(newestFirst).map((candidate, i) => {
+    const by = [...(protectedBy.get(candidate.digest) ?? [])];
+    const newest = i < keep ? i + 1 : undefined;
+    return {
+      ...candidate,
+      action: newest !== undefined || by.length > 0 ? 'keep' : 'delete',
+      ...(newest !== undefined ? { newest } : {}),
+      protectedBy: by,
+    };
+  });
+}
+
+function newestFirst(a: RetentionCandidate, b: RetentionCandidate): number {
+  const ta = createdTime(a.created);
+  const tb = createdTime(b.created);
+  if (ta !== tb) return tb - ta;
+  // Equal times (or none): by digest, so the same registry state always gives the same plan.
+  return a.digest < b.digest ? -1 : a.digest > b.digest ? 1 : 0;
+}
+
+/** Milliseconds since the epoch; -Infinity for no time or an unreadable one, so it sorts as the oldest. */
+export function createdTime(created: string | undefined): number {
+  const t = created === undefined ? Number.NaN : Date.parse(created);
+  return Number.isNaN(t) ? Number.NEGATIVE_INFINITY : t;
+}
