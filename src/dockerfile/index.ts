@@ -1,3 +1,4 @@
+export { addLabels } from './add-labels.js';
 export { parseDockerfile } from './parse-dockerfile.js';
 export { pinImageRefs } from './pin-image-refs.js';
 export { type ImageRefReplacement, rewriteImageRefs } from './rewrite-image-refs.js';

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { type Engine, INJECTED_DOCKERFILE } from '../../engine/index.js';
+import { INJECTED_DOCKERFILE } from '../../engine/context-tar.js';
+import type { Engine } from '../../engine/index.js';
 import { PinyardError } from '../../errors.js';
 import type { ProjectManifest } from '../../manifest/index.js';
 import { parseReference } from '../../reference/index.js';
@@ -28,13 +29,12 @@ export function engineSlot(engine: Engine, options: EngineSlotOptions): EngineSl
     async pull(ref, { signal, name }) {
       await engine.pull(ref, { signal, onLine: onLine(name) });
     },
-    async build(image, inputs, { tags, labels, signal, name }) {
+    async build(image, inputs, { dockerfileText, tags, signal, name }) {
       return engine.build({
-        context: await inputs.context(),
+        context: await inputs.context(dockerfileText),
         dockerfile: INJECTED_DOCKERFILE,
         dockerfilePath: path.relative(manifest.dir, image.dockerfile),
         tags,
-        labels,
         buildArgs: image.args,
         ...(image.target ? { target: image.target } : {}),
         ...(image.platform ? { platform: image.platform } : {}),

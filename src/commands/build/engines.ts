@@ -1,4 +1,4 @@
-import { DockerEngine, type Engine } from '../../engine/index.js';
+import type { Engine } from '../../engine/index.js';
 import { isPinyardError, PinyardError } from '../../errors.js';
 import { engineListProblems, type ProjectManifest } from '../../manifest/index.js';
 
@@ -50,6 +50,9 @@ export function chooseEngines(
  * with where to leave it out.
  */
 export async function connectEngines(choice: EngineChoice, env: NodeJS.ProcessEnv): Promise<Engine[]> {
+  // Loaded here, not at start: dockerode takes a few hundred milliseconds to load, and a rerun that finds
+  // every content tag in the registry never needs an engine.
+  const { DockerEngine } = await import('../../engine/docker-engine.js');
   const engines: Engine[] = choice.addresses.length
     ? choice.addresses.map((url) => new DockerEngine({ env: { ...env, DOCKER_HOST: url } }))
     : [new DockerEngine({ env })];

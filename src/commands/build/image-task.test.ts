@@ -28,6 +28,8 @@ function fakePorts(
   const seen = {
     hashed: [] as Array<{ text: string; salt?: string }>,
     built: [] as string[],
+    /** The Dockerfiles sent to the engine. */
+    sent: [] as string[],
     preferred: [] as string[][],
     journal: [] as string[],
   };
@@ -44,15 +46,16 @@ function fakePorts(
     async existing(ref) {
       return existing[ref];
     },
-    reserveEngine(preferred) {
+    async reserveEngine(preferred) {
       seen.preferred.push([...preferred]);
       return {
         engine,
         async pull(ref) {
           seen.journal.push(`pull ${ref}`);
         },
-        async build(_image, _inputs, { tags }) {
+        async build(_image, _inputs, { tags, dockerfileText }) {
           seen.built.push(...tags);
+          seen.sent.push(dockerfileText);
           seen.journal.push(`build on ${engine}`);
           if (options.failBuild) throw new Error('RUN false');
           return { imageId: d('1') };
@@ -115,6 +118,14 @@ describe('runImageTask', () => {
       `FROM docker.io/library/alpine:3.20@${d('a')} AS tools\nFROM r.example.com/acme/base@${d('b')}\nCOPY --from=tools /bin/sh /bin/sh\n`,
     );
     expect(seen.built).toEqual(['r.example.com/acme/app:pinyard-999']);
+    // Sent with its labels in one LABEL instruction; the hash was taken without them.
+    expect(seen.sent[0]).toBe(
+      `${seen.hashed[0]?.text}LABEL "org.opencontainers.image.created"="1970-01-01T00:00:00.000Z" \\\n` +
+        `      "dev.pinyard.input-hash"="${d('9')}" \\\n` +
+        `      "org.opencontainers.image.base.name"="r.example.com/acme/base:pinyard-bbb" \\\n` +
+        `      "org.opencontainers.image.base.digest"="${d('b')}" \\\n` +
+        '      "org.opencontainers.image.version"="1.0"\n',
+    );
     expect(result).toMatchObject({
       status: 'built',
       digest: d('2'),

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { ParsedDockerfile } from '../../dockerfile/index.js';
-import { pinImageRefs } from '../../dockerfile/index.js';
+import { addLabels, pinImageRefs } from '../../dockerfile/index.js';
 import { PinyardError } from '../../errors.js';
 import type { ImageRefTarget } from '../../graph/index.js';
 import type { LockFile } from '../../lock/index.js';
@@ -21,7 +21,7 @@ export interface BuildPorts {
    * A build slot on one engine for one image's pulls, build and push, near `preferred` (the engines that
    * built its parents) when one of those is free. The caller releases it.
    */
-  reserveEngine(preferred: readonly string[]): EngineSlot;
+  reserveEngine(preferred: readonly string[]): Promise<EngineSlot>;
 }
 
 /** One engine, reserved for one image. */
@@ -33,7 +33,7 @@ export interface EngineSlot {
   build(
     image: ImageConfig,
     inputs: HashedInputs,
-    options: { tags: string[]; labels: Record<string, string>; signal: AbortSignal; name: string },
+    options: { dockerfileText: string; tags: string[]; signal: AbortSignal; name: string },
   ): Promise<{ imageId: string }>;
   /** Pushes and returns the manifest digest (checked against the registry); undefined when not pushing. */
   push?(ref: string, options: { signal: AbortSignal; name: string }): Promise<string>;
@@ -44,7 +44,8 @@ export interface HashedInputs {
   hash: string;
   contentTag: string;
   dockerfileText: string;
-  context: () => Promise<Readable>;
+  /** The build context as a tar stream, with `dockerfileText` as the Dockerfile the engine reads. */
+  context: (dockerfileText: string) => Promise<Readable>;
 }
 
 /** A finished image, as its children and the report see it. */
@@ -116,7 +117,7 @@ export async function runImageTask(
     if (existing) return result('skipped', existing);
   }
   const placedParents = [...parents].flatMap((p) => ctx.placements.get(p) ?? []);
-  const slot = ctx.ports.reserveEngine(placedParents);
+  const slot = await ctx.ports.reserveEngine(placedParents);
   ctx.placements.set(image.name, slot.engine);
   try {
     ctx.hooks.onImageBuilding(image.name);
@@ -129,9 +130,10 @@ export async function runImageTask(
       ...(versionOf(image.tags) ? { version: versionOf(image.tags)! } : {}),
       inputHash: inputs.hash,
     });
+    // Labels go in after hashing: `created` changes on every build and must not change the content tag.
     const { imageId } = await slot.build(image, inputs, {
+      dockerfileText: addLabels(pinnedDockerfile, parsed, labels, image.target),
       tags: [contentRef],
-      labels,
       signal,
       name: image.name,
     });

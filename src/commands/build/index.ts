@@ -141,6 +141,9 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
   });
+  // An engine that does not answer when the first image needs one fails the run as a whole, once: every
+  // engine is pinged before anything is built, so nothing was.
+  if (ports.engineFailure() !== undefined) throw ports.engineFailure();
 
   const images = nodes.map(({ name }) => report(name, outcomes.get(name)!));
   for (const image of images)

@@ -1,4 +1,5 @@
-import { contextTar } from '../../engine/index.js';
+import { contextTar } from '../../engine/context-tar.js';
+import type { Engine } from '../../engine/index.js';
 import { contentTag, contextFiles, inputHash } from '../../hash/index.js';
 import type { ProjectManifest } from '../../manifest/index.js';
 import { parseReference, repositoryName } from '../../reference/index.js';
@@ -11,6 +12,8 @@ import type { TagMove } from './human-tags.js';
 import type { BuildPorts } from './image-task.js';
 
 export interface ConnectedPorts extends BuildPorts {
+  /** Why the engines could not be reached when the run first needed them, if they could not. */
+  engineFailure(): unknown;
   /** The final phase: point every human tag at its image's digest. */
   moveTags(moves: TagMove[]): Promise<void>;
 }
@@ -31,11 +34,29 @@ export async function connectPorts(options: {
   slotsPerEngine: number;
 }): Promise<ConnectedPorts> {
   const { manifest, registry, pushing, hooks } = options;
-  const engines = await connectEngines(options.engines, options.env);
-  const byHost = new Map(engines.map((engine) => [engine.dockerHost, engine]));
-  const slots = new EngineSlots([...byHost.keys()], options.slotsPerEngine);
-  // Without --push there is exactly one engine (the command refuses more): it holds every image.
-  const local = engines[0]!;
+  // Engines are connected (and all pinged) when first needed: with --push, a run that finds every content
+  // tag in the registry never needs one. Without --push the first question already goes to the engine.
+  let connected: Promise<{ byHost: Map<string, Engine>; slots: EngineSlots; local: Engine }> | undefined;
+  let failure: unknown;
+  const engines = () => {
+    connected ??= connectEngines(options.engines, options.env).then(
+      (list) => {
+        const byHost = new Map(list.map((engine) => [engine.dockerHost, engine]));
+        // Without --push there is exactly one engine (the command refuses more): it holds every image.
+        return {
+          byHost,
+          slots: new EngineSlots([...byHost.keys()], options.slotsPerEngine),
+          local: list[0]!,
+        };
+      },
+      (error: unknown) => {
+        failure = error;
+        throw error;
+      },
+    );
+    return connected;
+  };
+  if (!pushing) await engines();
   const buildOptions = {
     manifest,
     registry: pushing ? registry : undefined,
@@ -44,6 +65,8 @@ export async function connectPorts(options: {
   };
 
   return {
+    engineFailure: () => failure,
+
     async hashInputs(image, dockerfileText, salt) {
       const files = await contextFiles(image.context, { dockerfile: image.dockerfile });
       const hash = inputHash({
@@ -58,16 +81,17 @@ export async function connectPorts(options: {
         hash,
         contentTag: contentTag(hash),
         dockerfileText,
-        context: async () => (await contextTar(image.context, { dockerfileText, files })).tar,
+        context: async (sent) => (await contextTar(image.context, { dockerfileText: sent, files })).tar,
       };
     },
 
     async existing(ref) {
       if (pushing) return (await registry.headManifest(parseReference(ref)))?.digest;
-      return (await local.inspect(ref))?.id;
+      return (await (await engines()).local.inspect(ref))?.id;
     },
 
-    reserveEngine(preferred) {
+    async reserveEngine(preferred) {
+      const { byHost, slots } = await engines();
       const engine = byHost.get(slots.take(preferred))!;
       return engineSlot(engine, {
         ...buildOptions,
@@ -77,16 +101,25 @@ export async function connectPorts(options: {
 
     async moveTags(moves) {
       if (!pushing) {
+        const { local } = await engines();
         for (const move of moves) {
           const ref = parseReference(move.ref);
           await local.tag(move.digest, repositoryName(ref), ref.tag!);
         }
         return;
       }
-      // Fetch every manifest first, then write every tag: a refusal while reading moves nothing.
+      // Tags already on their digest (a no-change nightly run) cost one HEAD. For the rest, every manifest
+      // is fetched first, then every tag written: a refusal while reading moves nothing.
+      const pending = (
+        await Promise.all(
+          moves.map(async (move) => {
+            const ref = parseReference(move.ref);
+            return (await registry.headManifest(ref))?.digest === move.digest ? [] : [{ move, ref }];
+          }),
+        )
+      ).flat();
       const manifests = await Promise.all(
-        moves.map(async (move) => {
-          const ref = parseReference(move.ref);
+        pending.map(async ({ move, ref }) => {
           const source = await registry.getManifest({ ...ref, tag: undefined, digest: move.digest });
           return { ref, source };
         }),
