@@ -7,10 +7,8 @@ import {
   imagesAffectedBy,
   type LockChange,
   type LockMode,
-  nextLock,
   readLock,
-  refsToResolve,
-  resolveUpstream,
+  relock,
   writeLock,
 } from '../lock/index.js';
 import { REFS_IN_FLIGHT } from '../lock/resolve.js';
@@ -47,13 +45,7 @@ export async function lockCommand(ctx: CommandContext, options: LockOptions): Pr
     // A ref's requests are small and latency-bound: let every ref in flight have its request out at once.
     concurrencyPerHost: REFS_IN_FLIGHT,
   });
-  const resolved = await resolveUpstream(refsToResolve(graph, old, mode), {
-    graph,
-    lock: old,
-    resolver,
-    mirrors: manifest.mirrors,
-  });
-  const next = nextLock(graph, old, resolved);
+  const next = await relock(graph, old, mode, { resolver, mirrors: manifest.mirrors });
   const changes = diffLocks(old, next);
   const rebuild = imagesAffectedBy(
     graph,

@@ -3,10 +3,9 @@ import { PinyardError } from '../../errors.js';
 import type { ImageGraph } from '../../graph/index.js';
 import {
   type LockFile,
-  nextLock,
   readLock,
   refsToResolve,
-  resolveUpstream,
+  relock,
   type UpstreamResolver,
   writeLock,
 } from '../../lock/index.js';
@@ -35,13 +34,12 @@ export async function ensureLock(
       { hint: 'run `pinyard lock` and commit images.lock, or build without --frozen' },
     );
   }
-  const resolved = await resolveUpstream(missing, {
+  const next = await relock(
     graph,
-    lock: old,
-    resolver: options.resolver,
-    mirrors: manifest.mirrors,
-  });
-  const next = nextLock(graph, old, resolved);
+    old,
+    { kind: 'missing' },
+    { resolver: options.resolver, mirrors: manifest.mirrors },
+  );
   await writeLock(lockPath, next);
   return next;
 }
