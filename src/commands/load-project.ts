@@ -7,6 +7,8 @@ import { type LoadedManifest, loadManifest } from '../manifest/index.js';
 
 export interface Project extends LoadedManifest {
   dockerfiles: Map<string, ParsedDockerfile>;
+  /** Each image's Dockerfile as read, for commands that rewrite it. */
+  texts: Map<string, string>;
   graph: ImageGraph;
 }
 
@@ -18,9 +20,11 @@ export async function loadProject(manifestFile: string, cwd: string): Promise<Pr
   const loaded = await loadManifest(manifestFile, cwd);
   const { manifest } = loaded;
   const dockerfiles = new Map<string, ParsedDockerfile>();
+  const texts = new Map<string, string>();
   // Read synchronously: thousands of small files read faster in a loop than through the thread pool.
   const outcomes = manifest.images.map((image) => {
     const text = readFileSync(image.dockerfile, 'utf8');
+    texts.set(image.name, text);
     try {
       return parseDockerfile(text, { file: path.relative(cwd, image.dockerfile), args: image.args });
     } catch (error) {
@@ -42,7 +46,7 @@ export async function loadProject(manifestFile: string, cwd: string): Promise<Pr
     })),
     manifest.registry ? { registry: manifest.registry } : {},
   );
-  return { ...loaded, dockerfiles, graph };
+  return { ...loaded, dockerfiles, texts, graph };
 }
 
 function collect(problems: PinyardError[]): PinyardError {

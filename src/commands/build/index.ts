@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandContext } from '../../cli/io.js';
 import { ExitCode, PinyardError } from '../../errors.js';
@@ -36,7 +35,7 @@ export interface BuildOptions {
  */
 export async function buildCommand(ctx: CommandContext, options: BuildOptions): Promise<number> {
   const started = Date.now();
-  const { manifest, graph, dockerfiles } = await loadProject(ctx.manifestFile, ctx.cwd);
+  const { manifest, graph, dockerfiles, texts } = await loadProject(ctx.manifestFile, ctx.cwd);
   const pushing = Boolean(options.push);
   if (pushing && !manifest.registry) {
     throw new PinyardError('PINYARD_USAGE', '--push needs a registry to push to', {
@@ -49,11 +48,6 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
   const frozen = Boolean(options.frozen);
   const lock = await ensureLock(manifest, graph, { frozen, cwd: ctx.cwd, resolver: registry });
   const configs = new Map(manifest.images.map((i) => [i.name, i]));
-  const texts = new Map(
-    await Promise.all(
-      manifest.images.map(async (i) => [i.name, await readFile(i.dockerfile, 'utf8')] as const),
-    ),
-  );
   const logDir = options.logDir ?? path.join(manifest.dir, '.pinyard', 'logs');
   const progress = ctx.json ? ctx.stderr : ctx.stdout;
   const { hooks, logFile } = chooseReporters({
