@@ -1,8 +1,15 @@
 // `npm run bench [-- NAME…]`: runs the named benchmarks (all by default) and prints their tables.
+import { benchBuild } from './build.js';
 import { benchLock } from './lock.js';
 import { benchPlan } from './plan.js';
+import { benchPromote } from './promote.js';
 
-const benchmarks: Record<string, () => void | Promise<void>> = { plan: benchPlan, lock: benchLock };
+const benchmarks: Record<string, () => void | Promise<void>> = {
+  plan: benchPlan,
+  lock: benchLock,
+  build: benchBuild,
+  promote: benchPromote,
+};
 
 const names = process.argv.slice(2);
 for (const name of names.length ? names : Object.keys(benchmarks)) {

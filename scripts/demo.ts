@@ -24,7 +24,7 @@ const {
 } = await exampleProject(world, { namespace: 'acme', user: world.users.admin });
 let failed = false;
 try {
-  const pinyard = async (...args: string[]) => {
+  const pinyardExpecting = async (exit: number, ...args: string[]) => {
     console.log(`\n$ pinyard ${args.join(' ')}`);
     const result = await execa(process.execPath, [cli, ...args], {
       cwd: scratch,
@@ -33,8 +33,11 @@ try {
       all: true,
     });
     console.log(result.all);
-    if (result.exitCode !== 0) throw new Error(`pinyard ${args.join(' ')} exited ${result.exitCode}`);
+    if (result.exitCode !== exit) {
+      throw new Error(`pinyard ${args.join(' ')} exited ${result.exitCode}, not ${exit}`);
+    }
   };
+  const pinyard = (...args: string[]) => pinyardExpecting(0, ...args);
 
   console.log(`\nThe example tree, copied to ${scratch}, pushing to ${registry} as admin.`);
   await pinyard('plan');
@@ -44,6 +47,14 @@ try {
   await pinyard('build', '--push');
   console.log('\nA second run finds every content tag in the registry and rebuilds nothing:');
   await pinyard('build', '--push');
+  console.log('\nPromotion moves the built app to the next environment: the same digest, never rebuilt.');
+  console.log('prod requires staging, so app:1.4 cannot go there first:');
+  await pinyardExpecting(1, 'promote', 'app:1.4', '--to', 'prod');
+  await pinyard('promote', 'app:1.4', '--to', 'staging', '--dry-run');
+  await pinyard('promote', 'app:1.4', '--to', 'staging');
+  await pinyard('promote', 'app:1.4', '--to', 'prod');
+  console.log('\nPromoting the same digest again changes nothing:');
+  await pinyard('promote', 'app:1.4', '--to', 'prod');
 } catch (error) {
   failed = true;
   console.error(`\ndemo failed: ${(error as Error).message}`);

@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { BuildOptions } from '../commands/build/index.js';
 import type { PlanOptions } from '../commands/plan.js';
+import type { PromoteOptions } from '../commands/promote/index.js';
 import { PinyardError } from '../errors.js';
 import type { CommandContext } from './io.js';
 
@@ -87,6 +88,19 @@ export function buildProgram(
     .action(async (options: BuildOptions) => {
       const { buildCommand } = await import('../commands/build/index.js');
       setExitCode(await buildCommand(context(), options));
+    });
+
+  program
+    .command('promote')
+    .description('copy built images to an environment of images.yml: the same digest, never rebuilt')
+    .argument('<images...>', 'NAME:TAG or NAME@sha256:<digest> of images in images.yml')
+    .requiredOption('--to <environment>', 'the environment to promote to')
+    .option('--tag <tags...>', "tags for the target instead of the source's")
+    .option('--force', 'move a target tag that points at another digest')
+    .option('--dry-run', 'check permissions and show what would be copied; write nothing')
+    .action(async (images: string[], options: PromoteOptions) => {
+      const { promoteCommand } = await import('../commands/promote/index.js');
+      setExitCode(await promoteCommand(context(), images, options));
     });
 
   const registry = program

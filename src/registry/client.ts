@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { PinyardError } from '../errors.js';
 import { formatReference, type Reference } from '../reference/index.js';
-import { Authenticator, type Authorization } from './auth.js';
+import { Authenticator, type Authorization, type Grant } from './auth.js';
 import { parseChallenges, preferredChallenge } from './challenge.js';
 import { type CredentialOptions, CredentialStore } from './credentials.js';
 import { computeDigest, verifyDigest, verifyingStream } from './digest.js';
@@ -88,7 +88,10 @@ interface Call {
  * A token's `access` claim lists every repository it covers, and common reverse proxies refuse a header
  * past 8 KiB (oras-project/oras-dotnet#385): this many repositories keep a token well under that.
  */
-const REPOSITORIES_PER_TOKEN = 25;
+export const REPOSITORIES_PER_TOKEN = 25;
+
+/** A blob copy that lost its connection is started over this many times in all. */
+const COPY_ATTEMPTS = 3;
 
 export class RegistryClient {
   readonly #transport: Transport;
@@ -115,11 +118,12 @@ export class RegistryClient {
 
   /**
    * Fetch one token for several repositories at once, so that the requests of a multi-repository
-   * operation (a promotion: pull on the source, pull,push on the target) share it.
+   * operation (a promotion: pull on the source, pull,push on the target) share it. Answers what the token
+   * grants where the registry says, so a missing permission can be named before anything is written.
    */
-  async authorize(host: string, scopes: Scope[]): Promise<void> {
+  async authorize(host: string, scopes: Scope[]): Promise<Grant> {
     await this.ping(host);
-    await this.#auth.authorize(host, mergeScopes(scopes));
+    return this.#auth.grant(host, mergeScopes(scopes));
   }
 
   /**
@@ -306,18 +310,78 @@ export class RegistryClient {
     digest: string,
     size: number,
   ): Promise<void> {
-    const what = `uploading blob ${digest} to ${repo.registry}/${repo.repository}`;
-    if (content instanceof Uint8Array) verifyDigest(content, digest, what);
-    const call = this.#push(repo, what);
-    const key = uploadKey(repo, digest);
-    let location = this.#openUploads.get(key);
-    this.#openUploads.delete(key);
-    if (!location) {
-      const started = await this.#call(call, `/v2/${repo.repository}/blobs/uploads/`, { method: 'POST' });
-      if (started.status !== 202) throw await this.#failure(started, call);
-      await started.body?.cancel();
-      location = this.#location(started, call);
+    const call = this.#push(repo, `uploading blob ${digest} to ${repo.registry}/${repo.repository}`);
+    if (content instanceof Uint8Array) verifyDigest(content, digest, call.what);
+    await this.#finishUpload(call, await this.#uploadLocation(repo, digest, call), content, digest, size);
+  }
+
+  /**
+   * Stream a blob from one repository to another, of the same registry or another, without holding it:
+   * the source's GET and the target's upload session start together, and the body flows into the upload's
+   * PUT, verified against its digest on the way. A dropped connection starts the copy over (a stream
+   * cannot be replayed), a few times.
+   */
+  async copyBlob(from: Reference, to: Reference, digest: string, size: number): Promise<void> {
+    const call = this.#push(
+      to,
+      `copying blob ${digest} from ${from.registry}/${from.repository} to ${to.registry}/${to.repository}`,
+    );
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#copyBlobOnce(from, to, digest, size, call);
+      } catch (e) {
+        if (!(e instanceof PinyardError) || e.code !== 'PINYARD_UNREACHABLE' || attempt === COPY_ATTEMPTS)
+          throw e;
+      }
     }
+  }
+
+  async #copyBlobOnce(from: Reference, to: Reference, digest: string, size: number, call: Call) {
+    const [blob, location] = await Promise.allSettled([
+      this.getBlob(from, digest),
+      this.#uploadLocation(to, digest, call),
+    ]);
+    if (blob.status === 'rejected') {
+      // The session stays open for the next upload of this blob.
+      if (location.status === 'fulfilled') this.#openUploads.set(uploadKey(to, digest), location.value);
+      throw blob.reason;
+    }
+    const { stream } = blob.value;
+    if (location.status === 'rejected') {
+      stream.destroy();
+      throw location.reason;
+    }
+    // fetch reports a failed body as a network error: the stream's own (a digest mismatch) says more.
+    let streamError: unknown;
+    stream.once('error', (e) => {
+      streamError = e;
+    });
+    try {
+      await this.#finishUpload(call, location.value, stream, digest, size);
+    } catch (e) {
+      throw streamError instanceof PinyardError ? streamError : e;
+    }
+  }
+
+  /** The session a refused mount left open for this blob, or a new one. */
+  async #uploadLocation(repo: Reference, digest: string, call: Call): Promise<string> {
+    const key = uploadKey(repo, digest);
+    const open = this.#openUploads.get(key);
+    this.#openUploads.delete(key);
+    if (open) return open;
+    const started = await this.#call(call, `/v2/${repo.repository}/blobs/uploads/`, { method: 'POST' });
+    if (started.status !== 202) throw await this.#failure(started, call);
+    await started.body?.cancel();
+    return this.#location(started, call);
+  }
+
+  async #finishUpload(
+    call: Call,
+    location: string,
+    content: Uint8Array | Readable,
+    digest: string,
+    size: number,
+  ): Promise<void> {
     const url = new URL(location);
     url.searchParams.set('digest', digest);
     const response = await this.#call(call, url.toString(), {

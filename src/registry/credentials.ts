@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { PinyardError } from '../errors.js';
 import { DOCKER_HUB_KEY, normalizeRegistryKey } from './hosts.js';
 import { redact, secrets } from './redact.js';
@@ -85,6 +84,8 @@ export class CredentialStore {
   /** The docker-credential-helpers protocol: `docker-credential-NAME get`, server URL on stdin, JSON out. */
   async #askHelper(name: string, serverUrl: string): Promise<Credential | undefined> {
     const program = `docker-credential-${name}`;
+    // Loaded on first use: most runs have no helper, and execa costs every command's start-up otherwise.
+    const { execa } = await import('execa');
     const result = await execa(program, ['get'], {
       input: serverUrl,
       env: this.#env,

@@ -82,15 +82,14 @@ export async function pointTargets(registry: RegistryClient, inspection: Inspect
     ),
   );
   const found = await Promise.all(decision.write.map((ref) => registry.headManifest(ref)));
-  decision.write.forEach((ref, i) => {
+  for (const [i, ref] of decision.write.entries()) {
     const digest = found[i]?.digest;
-    if (digest !== root.digest) {
-      throw new PinyardError(
-        'PINYARD_REGISTRY',
-        `${formatReference(ref)} points at ${digest ?? 'nothing'} right after it was set to ${root.digest}`,
-        { hint: 'another push to the same tag may have raced this one; check the tag and promote again' },
-      );
-    }
-  });
+    if (digest === root.digest) continue;
+    throw new PinyardError(
+      'PINYARD_REGISTRY',
+      `${formatReference(ref)} points at ${digest ?? 'nothing'} right after it was set to ${root.digest}`,
+      { hint: 'another push to the same tag may have raced this one; check the tag and promote again' },
+    );
+  }
   return decision.write;
 }

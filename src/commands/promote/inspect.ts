@@ -28,8 +28,9 @@ export interface Inspection {
 
 /**
  * Reads what a promotion needs, with the requests that do not depend on each other in flight together:
- * the source manifest, each target tag and each required tag at once; then the manifests an index lists,
- * level by level; then, between registries, which blobs the target already has.
+ * the source manifest, each target tag and each required tag at once; then, when content has to go over,
+ * the manifests an index lists (siblings together); then, between registries, which blobs the target
+ * already has.
  */
 export async function inspect(
   registry: RegistryClient,
