@@ -12,6 +12,7 @@ import {
 } from '../../promote/index.js';
 import { formatReference } from '../../reference/index.js';
 import { RegistryClient } from '../../registry/index.js';
+import { githubPromoteOutputs } from '../../report/github/promote-outputs.js';
 import { askAccess } from './access.js';
 import { copyContent, pointTargets } from './copy.js';
 import { type Inspection, inspect } from './inspect.js';
@@ -62,6 +63,7 @@ export async function promoteCommand(
       durationMs: elapsed(),
       ...(error ? { error: error.toJSON() } : {}),
     };
+    githubPromoteOutputs(ctx.env, report);
     if (ctx.json) {
       ctx.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       return error ? error.exitCode : ExitCode.ok;
