@@ -17,6 +17,8 @@ await build({
   // dockerode loads native addons (ssh2, cpu-features) at run time: it stays a dependency in node_modules.
   external: ['dockerode'],
   // Bundled CommonJS packages call require() for Node's built-ins; ESM output has none, so give them one.
-  banner: { js: "import { createRequire as __pinyardCreateRequire } from 'node:module';\nconst require = __pinyardCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __pinyardCreateRequire } from 'node:module';\nconst require = __pinyardCreateRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 });
