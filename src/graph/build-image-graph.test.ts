@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { thrown } from '../../test/helpers/thrown.js';
 import { parseDockerfile } from '../dockerfile/index.js';
-import { PinyardError } from '../errors.js';
 import { buildImageGraph, type ImageGraphOptions } from './build-image-graph.js';
 
 /** images.yml-like input: name -> Dockerfile text (and build args, human tags). */
@@ -15,16 +15,6 @@ function graphOf(
     return { name, dockerfile, ...(tags ? { tags } : {}) };
   });
   return buildImageGraph(inputs, options);
-}
-
-function failure(run: () => unknown): PinyardError {
-  try {
-    run();
-  } catch (e) {
-    if (e instanceof PinyardError) return e;
-    throw e;
-  }
-  throw new Error('expected a PinyardError');
 }
 
 const digest = `sha256:${'c'.repeat(64)}`;
@@ -150,7 +140,7 @@ describe('buildImageGraph', () => {
   });
 
   it('reports an invalid reference where it is written, after substitution', () => {
-    const error = failure(() => graphOf({ app: 'ARG BASE=Alpine\nFROM \\\n  ${BASE}:3.20\n' }));
+    const error = thrown(() => graphOf({ app: 'ARG BASE=Alpine\nFROM \\\n  ${BASE}:3.20\n' }));
     expect(error.code).toBe('PINYARD_DOCKERFILE_INVALID');
     expect(error.located).toMatch(
       /^images\/app\/Dockerfile:3:3: invalid image reference "Alpine:3.20" \(from \$\{BASE\}:3.20\): .*lowercase/,
@@ -159,7 +149,7 @@ describe('buildImageGraph', () => {
   });
 
   it('reports every invalid reference at once', () => {
-    const error = failure(() => graphOf({ a: 'FROM Bad\n', b: 'FROM alpine\nCOPY --from=x:: / /\n' }));
+    const error = thrown(() => graphOf({ a: 'FROM Bad\n', b: 'FROM alpine\nCOPY --from=x:: / /\n' }));
     expect(error.position).toEqual({ file: 'images/a/Dockerfile', line: 1, column: 6 });
     expect(error.details.map((d) => d.position)).toEqual([
       { file: 'images/b/Dockerfile', line: 2, column: 13 },
@@ -167,7 +157,7 @@ describe('buildImageGraph', () => {
   });
 
   it('reports a cycle with the position of each edge', () => {
-    const error = failure(() =>
+    const error = thrown(() =>
       graphOf({
         app: 'FROM alpine AS build\nFROM base\nCOPY --from=cli /cli /cli\n',
         cli: 'FROM app\n',
@@ -185,7 +175,7 @@ describe('buildImageGraph', () => {
   });
 
   it('reports an image built from itself as a cycle', () => {
-    const error = failure(() => graphOf({ app: 'FROM alpine\nRUN --mount=from=app,target=/x true\n' }));
+    const error = thrown(() => graphOf({ app: 'FROM alpine\nRUN --mount=from=app,target=/x true\n' }));
     expect(error.message).toBe('dependency cycle: app → app');
     expect(error.details.map((d) => d.located)).toEqual([
       'images/app/Dockerfile:2:1: app RUN --mount from app',

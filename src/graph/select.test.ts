@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PinyardError } from '../errors.js';
+import { thrown } from '../../test/helpers/thrown.js';
 import { depths, descendants, selectImages } from './select.js';
 import type { GraphImage, ImageGraph } from './types.js';
 
@@ -34,16 +34,6 @@ const graph: ImageGraph = {
   order: ['base', 'node', 'app', 'python', 'cli', 'ml', 'tools'],
 };
 
-function failure(run: () => unknown): PinyardError {
-  try {
-    run();
-  } catch (e) {
-    if (e instanceof PinyardError) return e;
-    throw e;
-  }
-  throw new Error('expected a PinyardError');
-}
-
 describe('selectImages', () => {
   it.each([
     [['app'], ['base', 'node', 'app']],
@@ -62,7 +52,7 @@ describe('selectImages', () => {
   });
 
   it('names the unknown images and suggests close matches', () => {
-    const error = failure(() => selectImages(graph, ['ap', 'cli', 'pyhton', 'zzzzzz']));
+    const error = thrown(() => selectImages(graph, ['ap', 'cli', 'pyhton', 'zzzzzz']));
     expect(error.code).toBe('PINYARD_UNKNOWN_IMAGE');
     expect(error.message).toBe(
       'unknown images "ap" (did you mean "app"?), "pyhton" (did you mean "python"?), "zzzzzz"',
@@ -76,7 +66,7 @@ describe('selectImages', () => {
       images: new Map(Array.from({ length: 30 }, (_, i) => [`img-${i}`, image(`img-${i}`, [])])),
       order: [],
     };
-    expect(failure(() => selectImages(many, ['nope'])).hint).toMatch(/img-19, … and 10 more$/);
+    expect(thrown(() => selectImages(many, ['nope'])).hint).toMatch(/img-19, … and 10 more$/);
   });
 });
 
@@ -98,7 +88,7 @@ describe('descendants', () => {
   });
 
   it('refuses unknown names', () => {
-    expect(failure(() => descendants(graph, ['bsae'])).message).toBe(
+    expect(thrown(() => descendants(graph, ['bsae'])).message).toBe(
       'unknown image "bsae" (did you mean "base"?)',
     );
   });

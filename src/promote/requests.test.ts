@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PinyardError } from '../errors.js';
+import { thrown } from '../../test/helpers/thrown.js';
 import type { ProjectManifest } from '../manifest/index.js';
 import { formatReference } from '../reference/index.js';
 import { promotionRequests, requiredRefs, targetRefs } from './requests.js';
@@ -30,16 +30,6 @@ const describeRequest = (images: string[], to: string, tags?: string[]) =>
     required: requiredRefs(r).map(formatReference),
     strategy: r.strategy,
   }));
-
-function failure(run: () => unknown): PinyardError {
-  try {
-    run();
-  } catch (e) {
-    if (e instanceof PinyardError) return e;
-    throw e;
-  }
-  throw new Error('expected a PinyardError');
-}
 
 describe('promotionRequests', () => {
   it.each([
@@ -168,7 +158,7 @@ describe('promotionRequests', () => {
       hint: expect.any(String),
     },
   ])('refuses $case (exit 2)', ({ images, to, tags, code, message, hint }) => {
-    const error = failure(() => promotionRequests(manifest, { images, to, ...(tags ? { tags } : {}) }));
+    const error = thrown(() => promotionRequests(manifest, { images, to, ...(tags ? { tags } : {}) }));
     expect({ code: error.code, message: error.message, hint: error.hint, exit: error.exitCode }).toEqual({
       code,
       message,
@@ -179,7 +169,7 @@ describe('promotionRequests', () => {
 
   it('needs the registry the images were pushed to', () => {
     const { registry: _, ...local } = manifest;
-    expect(failure(() => promotionRequests(local, { images: ['app:1.4'], to: 'staging' })).message).toBe(
+    expect(thrown(() => promotionRequests(local, { images: ['app:1.4'], to: 'staging' })).message).toBe(
       'promote needs the registry the images were pushed to',
     );
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ImageConfigSummary } from '../../report/registry/types.js';
 
 /**
  * The parts of an image config (OCI image-spec config.md; Docker's image JSON is the same shape) that
@@ -35,21 +36,6 @@ export const imageConfigMediaTypes: ReadonlySet<string> = new Set([
 export const CREATED_LABEL = 'org.opencontainers.image.created';
 export const BASE_NAME_LABEL = 'org.opencontainers.image.base.name';
 export const BASE_DIGEST_LABEL = 'org.opencontainers.image.base.digest';
-
-/** What an image config says, in the form pinyard prints. */
-export interface ImageConfigSummary {
-  /** `linux/amd64`, `linux/arm64/v8`; undefined when the config names no os. */
-  platform?: string;
-  /** The config's `created`, or else the OCI created label. */
-  created?: string;
-  entrypoint?: string[];
-  cmd?: string[];
-  env: string[];
-  labels: Record<string, string>;
-  user?: string;
-  workingDir?: string;
-  exposedPorts: string[];
-}
 
 export function summarizeConfig(blob: ImageConfigBlob): ImageConfigSummary {
   const c = blob.config ?? {};

@@ -1,12 +1,8 @@
 import { PinyardError } from '../../errors.js';
 import type { Reference } from '../../reference/index.js';
 import type { FetchedManifest, ImageManifest, Platform, RegistryClient } from '../../registry/index.js';
-import {
-  ImageConfigBlob,
-  type ImageConfigSummary,
-  imageConfigMediaTypes,
-  summarizeConfig,
-} from './image-config.js';
+import type { ImageConfigSummary } from '../../report/registry/types.js';
+import { ImageConfigBlob, imageConfigMediaTypes, summarizeConfig } from './image-config.js';
 import { bare } from './tag-digests.js';
 
 /** One runnable image: a manifest and what its config says. */

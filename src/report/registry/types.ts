@@ -5,6 +5,21 @@ import type { RetentionDecision } from '../../retention/index.js';
  * objects under `version: 1`. Digests are always in full here; the text renderers shorten them.
  */
 
+/** What an image config says, in the form pinyard prints. */
+export interface ImageConfigSummary {
+  /** `linux/amd64`, `linux/arm64/v8`; undefined when the config names no os. */
+  platform?: string;
+  /** The config's `created`, or else the OCI created label. */
+  created?: string;
+  entrypoint?: string[];
+  cmd?: string[];
+  env: string[];
+  labels: Record<string, string>;
+  user?: string;
+  workingDir?: string;
+  exposedPorts: string[];
+}
+
 export interface LsResult {
   /** host[:port] */
   registry: string;
@@ -50,18 +65,9 @@ export interface InspectResult {
   /** The image itself, or the index's runnable platforms. */
   platforms: Array<{ platform?: string; digest: string; mediaType: string; size: number; layers: number }>;
   /** The config of the image shown: the image itself, or the chosen platform of an index. */
-  config?: {
+  config?: ImageConfigSummary & {
     /** The platform manifest it belongs to. */
     digest: string;
-    platform?: string;
-    created?: string;
-    entrypoint?: string[];
-    cmd?: string[];
-    env: string[];
-    labels: Record<string, string>;
-    user?: string;
-    workingDir?: string;
-    exposedPorts: string[];
   };
   /** Nearest base first. */
   lineage: LineageStep[];
