@@ -81,6 +81,7 @@ export function buildProgram(
     .option('--fail-fast', 'stop every build at the first failure')
     .option('--tag <tags...>', 'more human tags for every image of the run')
     .option('--report <file>', 'write the JSON report to this file')
+    .option('--dry-run', 'say what would be built (content tags not found), build and push nothing')
     .option(
       '--log-dir <dir>',
       "where each image's build log is kept (default .pinyard/logs beside images.yml)",

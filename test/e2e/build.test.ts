@@ -95,6 +95,30 @@ describe('pinyard build --push on the example tree', () => {
     expect(second.report.images.map((i) => i.digest)).toEqual(first.report.images.map((i) => i.digest));
   });
 
+  it('--dry-run says what a change would rebuild (the image and its descendants) and builds nothing', async () => {
+    const served = path.join(project.dir, 'images/base-alpine/motd');
+    const original = await readFile(served, 'utf8');
+    await writeFile(served, `${original}a change under review\n`);
+    try {
+      const dry = await build(project, '--push', '--dry-run');
+      expect(dry.code).toBe(0);
+      expect(dry.report).toMatchObject({ status: 'succeeded', tagsMoved: false });
+      expect(statuses(dry.report)).toMatchObject({
+        'base-alpine': 'planned',
+        app: 'planned',
+        cli: 'planned',
+        builder: 'planned',
+        proxy: 'planned',
+        'base-debian': 'skipped',
+        registry: 'skipped',
+      });
+      const base = first.report.images.find((i) => i.name === 'base-alpine')!;
+      expect((await inspect(`${project.registry}/base-alpine:3.20`)).Digest).toBe(base.digest);
+    } finally {
+      await writeFile(served, original);
+    }
+  });
+
   describe('when one upstream tag moves', () => {
     afterAll(() => resetUpstream(world, 'library/alpine', '3.20'));
 

@@ -20,7 +20,7 @@ import type { ProjectManifest } from '../../manifest/index.js';
 export async function ensureLock(
   manifest: ProjectManifest,
   graph: ImageGraph,
-  options: { frozen: boolean; cwd: string; resolver: UpstreamResolver },
+  options: { frozen: boolean; cwd: string; resolver: UpstreamResolver; write?: boolean },
 ): Promise<LockFile> {
   const lockPath = path.join(manifest.dir, 'images.lock');
   const display = path.relative(options.cwd, lockPath) || 'images.lock';
@@ -40,6 +40,6 @@ export async function ensureLock(
     { kind: 'missing' },
     { resolver: options.resolver, mirrors: manifest.mirrors },
   );
-  await writeLock(lockPath, next);
+  if (options.write !== false) await writeLock(lockPath, next);
   return next;
 }

@@ -13,7 +13,7 @@ export function imageReport(
 ): ImageReport {
   const status: ImageStatus =
     outcome.status === 'succeeded'
-      ? (built?.status ?? 'built')
+      ? (built?.status ?? 'planned')
       : outcome.status === 'failed'
         ? 'failed'
         : 'blocked';

@@ -88,6 +88,8 @@ function context(ports: BuildPorts, overrides: Partial<ImageTaskContext> = {}): 
     classify: imageRefClassifier([{ name: 'base' }, { name: 'app' }], 'r.example.com/acme'),
     lock: { version: 1, upstream: { 'docker.io/library/alpine:3.20': { digest: d('a') } } },
     built: new Map([['base', base]]),
+    dryRun: false,
+    planned: new Set(),
     placements: new Map([['base', 'unix:///a.sock']]),
     ports,
     pushing: true,
@@ -204,5 +206,20 @@ describe('runImageTask on several engines', () => {
     await expect(run(ctx)).rejects.toThrow('RUN false');
     expect(seen.journal.at(-1)).toBe('release');
     expect(ctx.placements.get('app')).toBe('tcp://b:2375');
+  });
+
+  it('under --dry-run, says an image would be built and builds nothing', async () => {
+    const { ports, seen } = fakePorts();
+    expect(await run(context(ports, { dryRun: true }))).toBeUndefined();
+    expect(seen.built).toEqual([]);
+    const { ports: found } = fakePorts({ 'r.example.com/acme/app:pinyard-999': d('e') });
+    expect(await run(context(found, { dryRun: true }))).toMatchObject({ status: 'skipped', digest: d('e') });
+  });
+
+  it('under --dry-run, an image whose parent would be rebuilt would be rebuilt too, unhashed', async () => {
+    const { ports, seen } = fakePorts({ 'r.example.com/acme/app:pinyard-999': d('e') });
+    const ctx = context(ports, { dryRun: true, planned: new Set(['base']), built: new Map() });
+    expect(await run(ctx)).toBeUndefined();
+    expect(seen.hashed).toEqual([]);
   });
 });

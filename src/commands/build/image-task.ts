@@ -70,6 +70,10 @@ export interface ImageTaskContext {
   placements: Map<string, string>;
   ports: BuildPorts;
   pushing: boolean;
+  /** `--dry-run`: say what would be built, build nothing. */
+  dryRun: boolean;
+  /** Images of this dry run that would be built: their digests are unknown, so their children's too. */
+  planned: Set<string>;
   force: boolean;
   /** UTC day, for `rebuild: daily` images. */
   today: string;
@@ -81,6 +85,7 @@ export interface ImageTaskContext {
 /**
  * One image of the run: pin its Dockerfile to the lock and its parents' results, hash every input,
  * reuse the content tag when it exists (unless --force), else build it on an engine and push it.
+ * Under --dry-run, an image that would be built resolves to undefined instead.
  */
 export async function runImageTask(
   image: ImageConfig,
@@ -88,7 +93,7 @@ export async function runImageTask(
   dockerfileText: string,
   ctx: ImageTaskContext,
   signal: AbortSignal,
-): Promise<BuiltImage> {
+): Promise<BuiltImage | undefined> {
   // The images of the tree this Dockerfile names (FROM, COPY --from), in the order it names them.
   const parents = new Set<string>();
   const pin = (resolved: string): string | undefined => {
@@ -98,6 +103,8 @@ export async function runImageTask(
   };
   const pinnedDockerfile = pinImageRefs(dockerfileText, parsed, pin);
   ctx.hooks.onImageChecking(image.name);
+  // A parent that would be rebuilt gets a new digest, so this image's inputs change with it.
+  if ([...parents].some((parent) => ctx.planned.has(parent))) return undefined;
   const salt = image.rebuild === 'daily' ? `rebuild-day:${ctx.today}` : undefined;
   const inputs = await ctx.ports.hashInputs(image, pinnedDockerfile, salt);
   const repository = ctx.repositoryOf(image.name);
@@ -116,6 +123,7 @@ export async function runImageTask(
     const existing = await ctx.ports.existing(contentRef);
     if (existing) return result('skipped', existing);
   }
+  if (ctx.dryRun) return undefined;
   const placedParents = [...parents].flatMap((p) => ctx.placements.get(p) ?? []);
   const slot = await ctx.ports.reserveEngine(placedParents);
   ctx.placements.set(image.name, slot.engine);

@@ -23,6 +23,7 @@ export interface BuildOptions {
   failFast?: boolean;
   tag?: string[];
   report?: string;
+  dryRun?: boolean;
   logDir?: string;
   /** `--engine URL`, repeatable: DOCKER_HOST URLs to build on at once (over `engines:` in images.yml). */
   engine?: string[];
@@ -46,7 +47,8 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
   const selected = options.only?.length ? selectImages(graph, options.only) : graph;
   const registry = new RegistryClient({ insecureRegistries: manifest.insecureRegistries, env: ctx.env });
   const frozen = Boolean(options.frozen);
-  const lock = await ensureLock(manifest, graph, { frozen, cwd: ctx.cwd, resolver: registry });
+  const dryRun = Boolean(options.dryRun);
+  const lock = await ensureLock(manifest, graph, { frozen, cwd: ctx.cwd, resolver: registry, write: !dryRun });
   const configs = new Map(manifest.images.map((i) => [i.name, i]));
   const logDir = options.logDir ?? path.join(manifest.dir, '.pinyard', 'logs');
   const progress = ctx.json ? ctx.stderr : ctx.stdout;
@@ -72,6 +74,7 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
   hooks.onPlan(nodes);
 
   const built = new Map<string, BuiltImage>();
+  const planned = new Set<string>();
   const placements = new Map<string, string>();
   const durations = new Map<string, number>();
   const taskContext: ImageTaskContext = {
@@ -82,6 +85,8 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
     placements,
     ports,
     pushing,
+    dryRun,
+    planned,
     force: Boolean(options.force),
     today: new Date().toISOString().slice(0, 10),
     source: await sourceInfo(manifest.dir, ctx.env),
@@ -110,16 +115,15 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
     async (name, signal) => {
       const t0 = Date.now();
       try {
-        built.set(
-          name,
-          await runImageTask(
-            configs.get(name)!,
-            dockerfiles.get(name)!,
-            texts.get(name)!,
-            taskContext,
-            signal,
-          ),
+        const result = await runImageTask(
+          configs.get(name)!,
+          dockerfiles.get(name)!,
+          texts.get(name)!,
+          taskContext,
+          signal,
         );
+        if (result) built.set(name, result);
+        else planned.add(name);
       } finally {
         durations.set(name, Date.now() - t0);
       }
@@ -143,8 +147,8 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
   for (const image of images)
     if (image.status === 'failed' || image.status === 'blocked') hooks.onImageFinished(image);
 
-  const succeeded = images.every((i) => i.status === 'built' || i.status === 'skipped');
-  if (succeeded) {
+  const succeeded = images.every((i) => ['built', 'skipped', 'planned'].includes(i.status));
+  if (succeeded && !dryRun) {
     const moves = plannedTagMoves(built, (name) => configs.get(name)!.tags, options.tag ?? []);
     await ports.moveTags(moves);
     hooks.onTagsMoved(moves);
@@ -154,7 +158,7 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
   const summary: BuildReport = {
     version: 1,
     status: interrupt.signal.aborted ? 'cancelled' : succeeded ? 'succeeded' : 'failed',
-    tagsMoved: succeeded,
+    tagsMoved: succeeded && !dryRun,
     images,
     durationMs: Date.now() - started,
   };

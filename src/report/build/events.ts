@@ -3,7 +3,8 @@
  * JSON or GitHub; a reporter is an object of optional hooks, one per event kind.
  */
 
-export type ImageStatus = 'built' | 'skipped' | 'failed' | 'blocked';
+/** `planned`: `build --dry-run` found no content tag for it, so a build would build it. */
+export type ImageStatus = 'built' | 'skipped' | 'planned' | 'failed' | 'blocked';
 
 /** One entry of the JSON report (DESIGN.md "Reports"). */
 export interface ImageReport {

@@ -42,14 +42,14 @@ export function failureDetails(image: ImageReport): string[] {
   return lines;
 }
 
-const countOrder: ImageStatus[] = ['built', 'skipped', 'failed', 'blocked'];
+const countOrder: ImageStatus[] = ['built', 'skipped', 'planned', 'failed', 'blocked'];
 
 /** `build failed in 15.0s: 1 built, 2 skipped, 1 failed, 1 blocked; human tags left unchanged`. */
 export function summaryLine(report: BuildReport): string {
   const counts = countOrder
     .map((status) => [status, report.images.filter((i) => i.status === status).length] as const)
     .filter(([, count]) => count > 0)
-    .map(([status, count]) => `${count} ${status}`);
+    .map(([status, count]) => `${count} ${status === 'planned' ? 'to build' : status}`);
   const what = counts.length ? counts.join(', ') : 'no images';
   const tags = report.status === 'succeeded' ? '' : '; human tags left unchanged';
   return `build ${report.status} in ${formatDuration(report.durationMs)}: ${what}${tags}`;

@@ -33,6 +33,8 @@ export function plainReporter(out: TextOutput): BuildHooks {
           return line(image.name, `built${digest} ${took}`);
         case 'skipped':
           return line(image.name, `skipped${digest} ${took} (unchanged)`);
+        case 'planned':
+          return line(image.name, 'would build (no content tag for its inputs yet)');
         case 'blocked':
           return line(image.name, image.error?.message ?? 'blocked');
         case 'failed': {

@@ -21,6 +21,7 @@ const labels = [
   'failed',
   'done',
   'skipped',
+  'planned',
   'blocked',
   'waiting',
 ] as const;

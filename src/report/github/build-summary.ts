@@ -6,6 +6,7 @@ import { renderMermaid } from '../plan/mermaid.js';
 const statusCell: Record<ImageStatus, (image: ImageReport) => string> = {
   built: () => '✅ built',
   skipped: () => '⏭️ unchanged',
+  planned: () => '🔨 would build',
   failed: (image) => `❌ ${failedHeadline(image)}`,
   blocked: (image) => `⛔ ${image.error?.message ?? 'blocked'}`,
 };
@@ -14,6 +15,7 @@ const statusCell: Record<ImageStatus, (image: ImageReport) => string> = {
 const statusStyle: Record<ImageStatus, string> = {
   built: 'fill:#dafbe1,stroke:#1a7f37',
   skipped: 'fill:#f6f8fa,stroke:#8c959f,color:#57606a',
+  planned: 'fill:#ddf4ff,stroke:#0969da',
   failed: 'fill:#ffebe9,stroke:#cf222e',
   blocked: 'fill:#fff8c5,stroke:#9a6700,stroke-dasharray:4 3',
 };
