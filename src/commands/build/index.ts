@@ -48,7 +48,12 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
   const registry = new RegistryClient({ insecureRegistries: manifest.insecureRegistries, env: ctx.env });
   const frozen = Boolean(options.frozen);
   const dryRun = Boolean(options.dryRun);
-  const lock = await ensureLock(manifest, graph, { frozen, cwd: ctx.cwd, resolver: registry, write: !dryRun });
+  const lock = await ensureLock(manifest, graph, {
+    frozen,
+    cwd: ctx.cwd,
+    resolver: registry,
+    write: !dryRun,
+  });
   const configs = new Map(manifest.images.map((i) => [i.name, i]));
   const logDir = options.logDir ?? path.join(manifest.dir, '.pinyard', 'logs');
   const progress = ctx.json ? ctx.stderr : ctx.stdout;
