@@ -54,3 +54,33 @@ describe('EngineSlots', () => {
     expect(() => slots.give(A)).toThrow(/no slot taken/);
   });
 });
+
+describe('EngineSlots.acquire', () => {
+  it('waits for a free slot when every engine is busy, and hands a freed slot to the first waiter', async () => {
+    const slots = new EngineSlots([A, B], 1);
+    expect(await slots.acquire([])).toBe(A);
+    expect(await slots.acquire([])).toBe(B);
+    const order: string[] = [];
+    const first = slots.acquire([B]).then((engine) => order.push(`first ${engine}`));
+    const second = slots.acquire([]).then((engine) => order.push(`second ${engine}`));
+    await Promise.resolve();
+    expect(order).toEqual([]);
+    slots.give(B);
+    await first;
+    expect(order).toEqual([`first ${B}`]);
+    slots.give(A);
+    await second;
+    expect(order).toEqual([`first ${B}`, `second ${A}`]);
+  });
+
+  it('stops waiting when the run is aborted', async () => {
+    const slots = new EngineSlots([A], 1);
+    await slots.acquire([]);
+    const controller = new AbortController();
+    const waiting = slots.acquire([], controller.signal);
+    controller.abort(new Error('interrupted'));
+    await expect(waiting).rejects.toThrow('interrupted');
+    slots.give(A);
+    expect(slots.running(A)).toBe(0);
+  });
+});

@@ -20,17 +20,37 @@ export function chooseEngine(
 }
 
 /**
- * The build slots of every engine, `slotsPerEngine` each (`--concurrency` is per engine). take() never
- * waits: the scheduler runs at most slotsPerEngine × engines images at once and an image holds a slot only
- * while it builds and pushes, so an image asking for one always finds one free.
+ * The build slots of every engine, `slotsPerEngine` each (`--concurrency` is per engine). More images run
+ * at once than there are slots (hashing and looking up content tags is cheap and latency-bound), so an
+ * image that needs to build waits in acquire() for a slot, first come first served.
  */
 export class EngineSlots {
   readonly #running: Map<string, number>;
   readonly #slotsPerEngine: number;
+  readonly #waiting: Array<{ preferred: readonly string[]; resolve: (engine: string) => void }> = [];
 
   constructor(engines: readonly string[], slotsPerEngine: number) {
     this.#running = new Map(engines.map((engine) => [engine, 0]));
     this.#slotsPerEngine = slotsPerEngine;
+  }
+
+  /** A slot as soon as one is free (see take); rejects with the signal's reason when aborted first. */
+  acquire(preferred: readonly string[], signal?: AbortSignal): Promise<string> {
+    if (this.#hasFree()) return Promise.resolve(this.take(preferred));
+    return new Promise((resolve, reject) => {
+      const waiter = { preferred, resolve };
+      this.#waiting.push(waiter);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          const at = this.#waiting.indexOf(waiter);
+          if (at === -1) return;
+          this.#waiting.splice(at, 1);
+          reject(signal.reason);
+        },
+        { once: true },
+      );
+    });
   }
 
   /** Reserves a slot on the engine chooseEngine picks; `preferred` are the engines that built the parents. */
@@ -44,6 +64,12 @@ export class EngineSlots {
     const count = this.#running.get(engine);
     if (!count) throw new Error(`EngineSlots: ${engine} has no slot taken`);
     this.#running.set(engine, count - 1);
+    const next = this.#waiting.shift();
+    if (next) next.resolve(this.take(next.preferred));
+  }
+
+  #hasFree(): boolean {
+    return [...this.#running.values()].some((count) => count < this.#slotsPerEngine);
   }
 
   running(engine: string): number {

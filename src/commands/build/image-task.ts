@@ -21,7 +21,7 @@ export interface BuildPorts {
    * A build slot on one engine for one image's pulls, build and push, near `preferred` (the engines that
    * built its parents) when one of those is free. The caller releases it.
    */
-  reserveEngine(preferred: readonly string[]): Promise<EngineSlot>;
+  reserveEngine(preferred: readonly string[], signal?: AbortSignal): Promise<EngineSlot>;
 }
 
 /** One engine, reserved for one image. */
@@ -125,7 +125,7 @@ export async function runImageTask(
   }
   if (ctx.dryRun) return undefined;
   const placedParents = [...parents].flatMap((p) => ctx.placements.get(p) ?? []);
-  const slot = await ctx.ports.reserveEngine(placedParents);
+  const slot = await ctx.ports.reserveEngine(placedParents, signal);
   ctx.placements.set(image.name, slot.engine);
   try {
     ctx.hooks.onImageBuilding(image.name);

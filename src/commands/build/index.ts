@@ -29,6 +29,9 @@ export interface BuildOptions {
   engine?: string[];
 }
 
+/** Images whose content tags are looked up at once, besides those building. */
+const CHECKS_IN_FLIGHT = 8;
+
 /**
  * `pinyard build`: every image of the tree (or --only and its ancestors) in dependency order, each FROM
  * pinned, unchanged images reused by their content tag, content tags pushed, and the human tags moved in
@@ -135,8 +138,9 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
       hooks.onImageFinished(report(name, { status: 'succeeded' }));
     },
     {
-      // --concurrency is per engine; an image takes an engine's slot only to build (engine-slots.ts).
-      concurrency: options.concurrency * Math.max(1, engines.addresses.length),
+      // --concurrency is per engine and counts builds (engine-slots.ts); hashing inputs and looking up
+      // content tags is cheap and waits on the network, so more images than that are checked at once.
+      concurrency: options.concurrency * Math.max(1, engines.addresses.length) + CHECKS_IN_FLIGHT,
       failFast: Boolean(options.failFast),
       signal: interrupt.signal,
     },

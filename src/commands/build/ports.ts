@@ -90,9 +90,9 @@ export async function connectPorts(options: {
       return (await (await engines()).local.inspect(ref))?.id;
     },
 
-    async reserveEngine(preferred) {
+    async reserveEngine(preferred, signal) {
       const { byHost, slots } = await engines();
-      const engine = byHost.get(slots.take(preferred))!;
+      const engine = byHost.get(await slots.acquire(preferred, signal))!;
       return engineSlot(engine, {
         ...buildOptions,
         release: () => slots.give(engine.dockerHost),
