@@ -95,7 +95,7 @@ function context(ports: BuildPorts, overrides: Partial<ImageTaskContext> = {}): 
     pushing: true,
     force: false,
     today: '2026-11-30',
-    source: {},
+    source: async () => ({}),
     hooks: combineHooks([]),
     now: () => new Date(0),
     ...overrides,

@@ -77,7 +77,8 @@ export interface ImageTaskContext {
   force: boolean;
   /** UTC day, for `rebuild: daily` images. */
   today: string;
-  source: SourceInfo;
+  /** Asked only when an image is built: it runs git. */
+  source: () => Promise<SourceInfo>;
   hooks: Required<BuildHooks>;
   now: () => Date;
 }
@@ -134,7 +135,7 @@ export async function runImageTask(
     const labels = ociLabels({
       ...(base ? { base } : {}),
       created: ctx.now(),
-      ...ctx.source,
+      ...(await ctx.source()),
       ...(versionOf(image.tags) ? { version: versionOf(image.tags)! } : {}),
       inputHash: inputs.hash,
     });

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { CommandContext } from '../../cli/io.js';
 import { ExitCode, PinyardError } from '../../errors.js';
 import { imageRefClassifier, selectImages } from '../../graph/index.js';
+import { parseReference } from '../../reference/index.js';
 import { RegistryClient } from '../../registry/index.js';
 import { type BuildReport, chooseReporters } from '../../report/build/index.js';
 import { runDag, type TaskOutcome } from '../../scheduler/index.js';
@@ -82,11 +83,16 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
   hooks.onPlan(nodes);
 
   const built = new Map<string, BuiltImage>();
+  let source: ReturnType<typeof sourceInfo> | undefined;
   const planned = new Set<string>();
   const placements = new Map<string, string>();
   const durations = new Map<string, number>();
+  const repositoryOf = (name: string) => (manifest.registry ? `${manifest.registry}/${name}` : name);
+  // One pull token for every repository whose content tag is looked up, not one per repository.
+  if (pushing)
+    await registry.authorizePulls(nodes.map(({ name }) => parseReference(`${repositoryOf(name)}:x`)));
   const taskContext: ImageTaskContext = {
-    repositoryOf: (name) => (manifest.registry ? `${manifest.registry}/${name}` : name),
+    repositoryOf,
     classify: imageRefClassifier(manifest.images, manifest.registry),
     lock,
     built,
@@ -97,7 +103,7 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
     planned,
     force: Boolean(options.force),
     today: new Date().toISOString().slice(0, 10),
-    source: await sourceInfo(manifest.dir, ctx.env),
+    source: () => (source ??= sourceInfo(manifest.dir, ctx.env)),
     hooks,
     now: () => new Date(),
   };
