@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import type { PromoteReport } from '../src/commands/promote/report.js';
+import type { PromoteReport } from '../src/report/promote/report.js';
 import { type World, type WorldUser, writeDockerConfig } from '../test/world/index.js';
 import { type BenchImage, seedBenchImage } from './promote-image.js';
 

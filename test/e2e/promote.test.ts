@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PromoteReport } from '../../src/commands/promote/report.js';
+import type { PromoteReport } from '../../src/report/promote/report.js';
 import { exampleProject } from '../helpers/example-project.js';
 import { runCli } from '../helpers/run-cli.js';
 import { skopeoCopy } from '../helpers/skopeo.js';

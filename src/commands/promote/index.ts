@@ -13,10 +13,15 @@ import {
 import { formatReference } from '../../reference/index.js';
 import { RegistryClient } from '../../registry/index.js';
 import { githubPromoteOutputs } from '../../report/github/promote-outputs.js';
+import {
+  type ImageResult,
+  type ImageStatus,
+  type PromoteReport,
+  renderReport,
+} from '../../report/promote/report.js';
 import { askAccess } from './access.js';
 import { copyContent, pointTargets } from './copy.js';
 import { type Inspection, inspect } from './inspect.js';
-import { type ImageResult, type ImageStatus, type PromoteReport, renderReport } from './report.js';
 
 export interface PromoteOptions {
   to: string;

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { PromoteReport } from '../../commands/promote/report.js';
+import type { PromoteReport } from '../promote/report.js';
 import { githubPromoteOutputs } from './promote-outputs.js';
 
 const digest = `sha256:${'a'.repeat(64)}`;

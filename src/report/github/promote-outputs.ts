@@ -1,4 +1,4 @@
-import type { PromoteReport } from '../../commands/promote/report.js';
+import type { PromoteReport } from '../promote/report.js';
 import { appendSummary, inGithubActions, setOutputs } from './environment-files.js';
 
 /**
