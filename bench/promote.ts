@@ -14,6 +14,16 @@ import {
 } from './promote-runs.js';
 import { printTable } from './table.js';
 
+/** The columns both promote tables share. */
+const columns = [
+  'case',
+  'pinyard ms',
+  'skopeo copy --all ms',
+  'skopeo / pinyard',
+  'docker pull+tag+push ms',
+  'docker / pinyard',
+];
+
 /** Half of a 50 ms round trip: registries across the internet. */
 const oneWayMs = 25;
 const runs = 5;
@@ -89,15 +99,7 @@ async function benchRegistries(
   }
   const ms = (kind: PromoteCase, tool: Tool) => median(times.get(`${kind} ${tool}`)!);
   printTable(table.title(bytes), [
-    [
-      'case',
-      'pinyard ms',
-      'skopeo copy --all ms',
-      'skopeo / pinyard',
-      'docker pull+tag+push ms',
-      'docker / pinyard',
-      'target',
-    ],
+    [...columns, 'target'],
     ...cases.map((kind) => {
       const pinyard = ms(kind, 'pinyard');
       const skopeo = ms(kind, 'skopeo');
@@ -129,14 +131,7 @@ function printLatencyCost(delayed: Medians, bare: Medians): void {
   printTable(
     `time the ${2 * oneWayMs} ms round trip adds (delayed − bare; ≈ round trips waited for one after another)`,
     [
-      [
-        'case',
-        'pinyard ms',
-        'skopeo copy --all ms',
-        'skopeo / pinyard',
-        'docker pull+tag+push ms',
-        'docker / pinyard',
-      ],
+      columns,
       ...(['same-registry', 'cross-registry'] as const).map((kind) => [
         label(kind),
         cost(kind, 'pinyard').toFixed(0),
