@@ -15,7 +15,8 @@ await build({
   target: 'node20',
   sourcemap: true,
   // dockerode loads native addons (ssh2, cpu-features) at run time: it stays a dependency in node_modules.
-  external: ['dockerode'],
+  // @grpc/grpc-js and protobufjs serve BuildKit's session: loaded only when something builds, as dockerode is.
+  external: ['dockerode', '@grpc/grpc-js', 'protobufjs'],
   // Bundled CommonJS packages call require() for Node's built-ins; ESM output has none, so give them one.
   banner: {
     js: "import { createRequire as __pinyardCreateRequire } from 'node:module';\nconst require = __pinyardCreateRequire(import.meta.url);",

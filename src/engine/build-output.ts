@@ -83,7 +83,9 @@ export class BuildOutput {
   }
 }
 
-/** `Step 3/7 : RUN make`, the way the classic builder announces a step. */
+/** `Step 3/7 : RUN make` as the classic builder announces a step; `[build 2/5] RUN make` as BuildKit does. */
 export function formatStep(step: BuildStep): string {
-  return `Step ${step.number}/${step.total} : ${step.instruction}`;
+  if (step.stage === undefined) return `Step ${step.number}/${step.total} : ${step.instruction}`;
+  const stage = step.stage === '' ? '' : `${step.stage} `;
+  return `[${stage}${step.number}/${step.total}] ${step.instruction}`;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -5,9 +6,13 @@ import Docker from 'dockerode';
 import { PinyardError } from '../errors.js';
 import { parseReference, type Reference, withDefaultTag } from '../reference/index.js';
 import { accountOf, type Credential, CredentialStore } from '../registry/credentials.js';
+import { normalizeRegistryKey } from '../registry/hosts.js';
 import { secrets } from '../registry/redact.js';
 import { BuildError, buildFailure } from './build-error.js';
 import { BuildOutput } from './build-output.js';
+import { type BuilderSupport, builderSupport } from './builder-version.js';
+import { type BuildSession, openSession } from './buildkit/session.js';
+import { StatusOutput } from './buildkit/status-output.js';
 import { type EngineConnection, engineConnection } from './connection.js';
 import {
   daemonMessage,
@@ -77,25 +82,54 @@ export class DockerEngine implements Engine {
     }
   }
 
+  async builderSupport(): Promise<BuilderSupport> {
+    try {
+      return await builderSupport(this.#docker);
+    } catch (e) {
+      throw engineError(e, this.#address, 'to say which builder it runs');
+    }
+  }
+
   async build(options: BuildOptions): Promise<BuildResult> {
     const { signal } = options;
-    const output = new BuildOutput({ onStep: options.onStep, onLine: options.onLine });
+    const buildkit = options.builder === 'buildkit';
+    const hooks = { onStep: options.onStep, onLine: options.onLine };
+    const output = buildkit ? new StatusOutput(hooks) : new BuildOutput(hooks);
     // A context file that vanishes or cannot be read fails the upload: that is the context's fault, not
     // the engine's, and must not read as "the engine does not answer".
     let unreadable: Error | undefined;
     options.context.once('error', (e) => {
       unreadable = e;
     });
+    let session: BuildSession | undefined;
+    const buildId = randomUUID();
+    const cancel = () => void this.#cancelBuild(buildId);
     try {
       signal?.throwIfAborted();
-      const auths = await this.#registryConfig(options.registryHosts ?? []);
       let stream: NodeJS.ReadableStream;
       try {
-        stream = await this.#docker.buildImage(options.context, {
-          ...buildQuery(options),
-          ...(Object.keys(auths).length > 0 ? { registryconfig: { base64: encodeAuthHeader(auths) } } : {}),
-          ...(signal ? { abortSignal: signal } : {}),
-        } as Docker.ImageBuildOptions);
+        if (buildkit) {
+          session = await openSession(this.#docker, {
+            credentials: (host) => this.#sessionCredentials(host, options.registryHosts ?? []),
+            secrets: options.secrets ?? new Map(),
+          });
+          signal?.throwIfAborted();
+          stream = await this.#dialBuild(
+            options.context,
+            buildKitQuery(options, session.id, buildId),
+            signal,
+          );
+          // Closing the connection cancels the build too; asking by its ID also reaches a build whose
+          // request is stuck in a proxy or an ssh tunnel.
+          signal?.addEventListener('abort', cancel, { once: true });
+        } else {
+          const auths = await this.#registryConfig(options.registryHosts ?? []);
+          stream = await this.#docker.buildImage(options.context, {
+            ...classicQuery(options),
+            ...(Object.keys(auths).length > 0 ? { registryconfig: { base64: encodeAuthHeader(auths) } } : {}),
+            ...(signal ? { abortSignal: signal } : {}),
+          } as Docker.ImageBuildOptions);
+        }
       } catch (e) {
         signal?.throwIfAborted();
         if (unreadable) throw contextUnreadable(unreadable);
@@ -107,6 +141,8 @@ export class DockerEngine implements Engine {
       });
       output.end();
     } finally {
+      signal?.removeEventListener('abort', cancel);
+      session?.close();
       // The engine stops reading the context when it fails early: let go of the files it still had open.
       if (!options.context.readableEnded) options.context.destroy();
     }
@@ -121,6 +157,63 @@ export class DockerEngine implements Engine {
       );
     }
     return { imageId: output.imageId };
+  }
+
+  /**
+   * What the session answers BuildKit for one registry host: the docker config credential, only for the
+   * registries this build pulls from. Any other host BuildKit asks about gets nothing.
+   */
+  async #sessionCredentials(host: string, allowed: string[]) {
+    const key = normalizeRegistryKey(host);
+    if (!allowed.some((h) => normalizeRegistryKey(h) === key)) return undefined;
+    const credential = await this.#credentials.get(host);
+    switch (credential.kind) {
+      case 'basic':
+        return { username: credential.username, secret: credential.password };
+      case 'identity-token':
+        // As the docker CLI answers: BuildKit exchanges it at the registry's token service.
+        return { username: '', secret: credential.token };
+      default:
+        return undefined;
+    }
+  }
+
+  /** POST /build without dockerode's buildImage, which would open a session of its own for version 2. */
+  #dialBuild(
+    context: NodeJS.ReadableStream,
+    query: Record<string, unknown>,
+    signal: AbortSignal | undefined,
+  ): Promise<NodeJS.ReadableStream> {
+    return new Promise((resolve, reject) => {
+      this.#docker.modem.dial(
+        {
+          path: '/build?',
+          method: 'POST',
+          file: context,
+          options: query,
+          isStream: true,
+          ...(signal ? { abortSignal: signal } : {}),
+          statusCodes: { 200: true, 400: 'bad parameter', 500: 'server error' },
+        } as never,
+        (error: unknown, stream: unknown) =>
+          error ? reject(error) : resolve(stream as NodeJS.ReadableStream),
+      );
+    });
+  }
+
+  /** Best effort: the build may have ended already, and the engine may be gone. */
+  async #cancelBuild(buildId: string): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.#docker.modem.dial(
+        {
+          path: '/build/cancel?',
+          method: 'POST',
+          options: { id: buildId },
+          statusCodes: { 200: true },
+        } as never,
+        () => resolve(),
+      );
+    });
   }
 
   async push(ref: string, options: TransferOptions = {}): Promise<PushResult> {
@@ -303,20 +396,38 @@ function contextUnreadable(error: Error): PinyardError {
   });
 }
 
-function buildQuery(options: BuildOptions): Record<string, unknown> {
+/** The query both builders take. */
+function commonQuery(options: BuildOptions): Record<string, unknown> {
   return {
     dockerfile: options.dockerfile,
-    // The classic builder; BuildKit would need a session this adapter does not run.
-    version: '1',
-    // Intermediate containers go even when a step fails: a failed run leaves nothing behind.
-    rm: true,
-    forcerm: true,
     ...(options.tags?.length ? { t: options.tags } : {}),
-    ...(options.buildArgs ? { buildargs: options.buildArgs } : {}),
     ...(options.labels ? { labels: options.labels } : {}),
     ...(options.target ? { target: options.target } : {}),
     ...(options.platform ? { platform: options.platform } : {}),
     ...(options.noCache ? { nocache: true } : {}),
+  };
+}
+
+function classicQuery(options: BuildOptions): Record<string, unknown> {
+  return {
+    ...commonQuery(options),
+    version: '1',
+    // Intermediate containers go even when a step fails: a failed run leaves nothing behind.
+    rm: true,
+    forcerm: true,
+    ...(options.buildArgs ? { buildargs: options.buildArgs } : {}),
+  };
+}
+
+function buildKitQuery(options: BuildOptions, session: string, buildId: string): Record<string, unknown> {
+  return {
+    ...commonQuery(options),
+    version: '2',
+    session,
+    buildid: buildId,
+    // The inline cache rides in what is pushed, so the next build on any engine can start from it.
+    buildargs: { ...options.buildArgs, BUILDKIT_INLINE_CACHE: '1' },
+    ...(options.cacheFrom?.length ? { cachefrom: JSON.stringify(options.cacheFrom) } : {}),
   };
 }
 

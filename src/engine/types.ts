@@ -1,5 +1,8 @@
 import type { Readable } from 'node:stream';
 import type { Credential } from '../registry/credentials.js';
+import type { Builder, BuilderSupport } from './builder-version.js';
+
+export type { Builder, BuilderSupport };
 
 /**
  * What the build sees of a Docker engine. DockerEngine is the real one; core code and its tests may use
@@ -16,6 +19,8 @@ export interface Engine {
   readonly dockerHost: string;
   /** Resolves when the engine answers; PINYARD_ENGINE naming DOCKER_HOST, with a hint, when not. */
   ping(options?: { signal?: AbortSignal }): Promise<void>;
+  /** The builder this engine offers: BuildKit unless it says otherwise, with the reason then. */
+  builderSupport(): Promise<BuilderSupport>;
   build(options: BuildOptions): Promise<BuildResult>;
   /** Pushes one tag (`host/repo:tag`; `latest` when none) and returns what the registry stored. */
   push(ref: string, options?: TransferOptions): Promise<PushResult>;
@@ -29,6 +34,8 @@ export interface Engine {
 }
 
 export interface BuildOptions {
+  /** `buildkit` (a session for credentials and secrets, BuildKit's status stream) or `classic`; default classic. */
+  builder?: Builder;
   /** The tar stream of the context (contextTar's `tar`); the engine reads it to the end. */
   context: Readable;
   /** The Dockerfile's path inside that tar (contextTar's `dockerfile`). */
@@ -44,10 +51,18 @@ export interface BuildOptions {
   /** Ignore the engine's layer cache (`--no-cache`), for images rebuilt to pick up package updates. */
   noCache?: boolean;
   /**
-   * Registries the FROM and COPY --from images come from: the engine gets their credentials from the docker
-   * config (X-Registry-Config), so a parent in a private registry is pulled with auth.
+   * Registries the build pulls from (FROM, COPY --from, mount from=, cache sources): they, and only they, get
+   * their docker config credential — in X-Registry-Config for the classic builder, per host through the
+   * session for BuildKit.
    */
   registryHosts?: string[];
+  /** BuildKit only: build secrets by id, served to `RUN --mount=type=secret` through the session. */
+  secrets?: ReadonlyMap<string, Buffer>;
+  /**
+   * BuildKit only: images whose inline cache the build may reuse (`--cache-from`); what is built also
+   * carries its inline cache (BUILDKIT_INLINE_CACHE=1), for the next build.
+   */
+  cacheFrom?: string[];
   /**
    * The user's Dockerfile, as it should appear in errors; the engine numbers lines of the rewritten text,
    * which keeps every line where it was.
@@ -66,6 +81,13 @@ export interface BuildStep {
   total: number;
   /** The instruction as the engine prints it, e.g. `RUN make`. */
   instruction: string;
+  /**
+   * BuildKit numbers steps per stage and names the stage (`build`, `stage-1`; '' in a one-stage Dockerfile);
+   * undefined for the classic builder, which numbers every instruction of the file.
+   */
+  stage?: string;
+  /** BuildKit found the step in its cache. */
+  cached?: boolean;
 }
 
 export interface BuildResult {
