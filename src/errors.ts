@@ -32,6 +32,10 @@ export const ErrorCodes = {
   PINYARD_DOCKERFILE_INVALID: ExitCode.badInput,
   /** A build context pinyard refuses to send: a symlink or Dockerfile outside it, a device or FIFO. */
   PINYARD_CONTEXT_INVALID: ExitCode.badInput,
+  /** A build secret whose environment variable is unset or whose file is missing. */
+  PINYARD_SECRET_MISSING: ExitCode.badInput,
+  /** A builder the engine cannot run (`builder: buildkit` without BuildKit; `secrets:` with the classic one). */
+  PINYARD_BUILDER: ExitCode.badInput,
   PINYARD_UNKNOWN_IMAGE: ExitCode.badInput,
   PINYARD_CYCLE: ExitCode.badInput,
   PINYARD_LOCK_INVALID: ExitCode.badInput,

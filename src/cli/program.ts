@@ -79,6 +79,13 @@ export function buildProgram(
       (url: string, urls: string[] | undefined) => [...(urls ?? []), url],
     )
     .option('--fail-fast', 'stop every build at the first failure')
+    .addOption(
+      new Option('--builder <builder>', 'buildkit or classic (over `builder:` in images.yml)').choices([
+        'buildkit',
+        'classic',
+      ]),
+    )
+    .option('--no-cache', "use no layer cache: neither the engine's nor the registry's")
     .option('--tag <tags...>', 'more human tags for every image of the run')
     .option('--report <file>', 'write the JSON report to this file')
     .option('--dry-run', 'say what would be built (content tags not found), build and push nothing')

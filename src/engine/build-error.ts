@@ -32,7 +32,12 @@ export class BuildError extends PinyardError {
 
 /** The error for a build whose stream ended in `errorDetail`. */
 export function buildFailure(message: string, step: BuildStep | undefined, lastLines: string[]): BuildError {
-  const where = step ? `step ${step.number}/${step.total}` : 'the build';
+  const where =
+    step === undefined
+      ? 'the build'
+      : step.stage === undefined
+        ? `step ${step.number}/${step.total}`
+        : `[${step.stage ? `${step.stage} ` : ''}${step.number}/${step.total}]`;
   const hint = /^FROM /i.test(step?.instruction ?? '') ? parentHint(message) : undefined;
   return new BuildError(`${where} failed: ${message}`, {
     ...(step ? { step } : {}),

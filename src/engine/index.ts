@@ -13,6 +13,8 @@ export { formatStep } from './build-output.js';
 export { type ContextTar, type ContextTarOptions, contextTar, INJECTED_DOCKERFILE } from './context-tar.js';
 export { DockerEngine, type DockerEngineOptions } from './docker-engine.js';
 export type {
+  Builder,
+  BuilderSupport,
   BuildOptions,
   BuildResult,
   BuildStep,

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { ParsedManifest } from './parse.js';
+import type { SecretSource } from './schema.js';
 
 /** An image of the manifest with defaults applied and paths made absolute. */
 export interface ImageConfig {
@@ -13,7 +14,12 @@ export interface ImageConfig {
   target?: string;
   platform?: string;
   rebuild?: 'daily';
+  /** Build secrets by id (the top-level ones merged under the image's own), files made absolute. */
+  secrets?: Record<string, SecretConfig>;
 }
+
+/** Where a secret's value is read from when a build needs it; the value itself never enters the manifest. */
+export type SecretConfig = { env: string } | { file: string };
 
 export interface EnvironmentConfig {
   name: string;
@@ -36,6 +42,8 @@ export interface ProjectManifest {
   environments: EnvironmentConfig[];
   /** DOCKER_HOST URLs `build` spreads its images over; empty: the one engine of DOCKER_HOST. */
   engines: string[];
+  /** `builder:`; unset: BuildKit where the engine has it, else the classic builder. */
+  builder?: 'buildkit' | 'classic';
   /** Sorted by name, so every later output is deterministic. */
   images: ImageConfig[];
 }
@@ -55,6 +63,7 @@ export function normalizeManifest(parsed: ParsedManifest, absoluteFile: string):
         ...(spec.target ? { target: spec.target } : {}),
         ...(spec.platform ? { platform: spec.platform } : {}),
         ...(spec.rebuild ? { rebuild: spec.rebuild } : {}),
+        secrets: secretConfigs(dir, { ...raw.secrets, ...spec.secrets }),
       };
     })
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -74,6 +83,16 @@ export function normalizeManifest(parsed: ParsedManifest, absoluteFile: string):
     insecureRegistries: [...(raw.insecureRegistries ?? [])],
     environments,
     engines: [...(raw.engines ?? [])],
+    ...(raw.builder ? { builder: raw.builder } : {}),
     images,
   };
+}
+
+function secretConfigs(dir: string, specs: Record<string, SecretSource>): Record<string, SecretConfig> {
+  return Object.fromEntries(
+    Object.entries(specs).map(([id, source]) => [
+      id,
+      'env' in source ? { env: source.env } : { file: path.resolve(dir, source.file) },
+    ]),
+  );
 }

@@ -27,6 +27,26 @@ export const ImageName = z
     'image names are lower-case repository paths: letters, digits, ".", "_", "-" and "/"',
   );
 
+/** Where a build secret's value comes from: an environment variable or a file (relative to images.yml). */
+export const SecretSource = z
+  .union([
+    z.strictObject({ env: quotedString('env').min(1).describe('Environment variable holding the value.') }),
+    z.strictObject({
+      file: quotedString('file').min(1).describe('File holding the value, relative to images.yml.'),
+    }),
+  ])
+  .describe('A build secret: { env: NAME } or { file: path }.');
+
+/** Secret ids as `RUN --mount=type=secret,id=…` names them. */
+export const Secrets = z
+  .record(
+    z.string().regex(/^[A-Za-z0-9_.-]+$/, 'a secret id is letters, digits, "_", "." and "-"'),
+    SecretSource,
+  )
+  .describe(
+    'Build secrets by id, served to RUN --mount=type=secret,id=… (BuildKit only); never stored in the image.',
+  );
+
 export const ImageSpec = z
   .strictObject({
     context: quotedString('context').min(1).describe('Build context directory, relative to images.yml.'),
@@ -50,6 +70,7 @@ export const ImageSpec = z
       .enum(['daily'])
       .optional()
       .describe('Rebuild once a day even when inputs are unchanged (images that upgrade packages in a RUN).'),
+    secrets: Secrets.optional().describe('Build secrets of this image; they win over the top-level ones.'),
   })
   .describe('One image of the tree.');
 
@@ -88,9 +109,15 @@ export const Manifest = z.strictObject({
     .describe(
       'Docker engines to build on at once, as DOCKER_HOST URLs (unix://, tcp://, ssh://); `build --engine` overrides them.',
     ),
+  builder: z
+    .enum(['buildkit', 'classic'])
+    .optional()
+    .describe('buildkit (the default where the engine has it) or classic; `build --builder` overrides it.'),
+  secrets: Secrets.optional().describe("Build secrets every image may use; an image's own win."),
   images: z.record(z.string(), ImageSpec).describe('The images of the tree, by name.'),
 });
 
 export type Manifest = z.infer<typeof Manifest>;
 export type ImageSpec = z.infer<typeof ImageSpec>;
 export type Environment = z.infer<typeof Environment>;
+export type SecretSource = z.infer<typeof SecretSource>;

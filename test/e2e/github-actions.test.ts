@@ -82,7 +82,7 @@ describe('pinyard build in GitHub Actions, fanned out by plan --format github-ma
     expect(app.summary).toMatch(/class i\d+ built/);
   });
 
-  it('annotates a failed image on the Dockerfile line of the failing step', async () => {
+  it('annotates a failed image on the Dockerfile line of the failing step (BuildKit numbers it per stage)', async () => {
     const dockerfile = path.join(project.dir, 'images/cli/Dockerfile');
     const lines = (await readFile(dockerfile, 'utf8')).trimEnd().split('\n');
     await writeFile(dockerfile, `${[...lines, 'RUN echo boom && exit 3'].join('\n')}\n`);
@@ -92,7 +92,7 @@ describe('pinyard build in GitHub Actions, fanned out by plan --format github-ma
     const annotation = result.stdout.split('\n').find((l) => l.startsWith('::error '));
     expect(annotation).toMatch(
       new RegExp(
-        `^::error file=images/cli/Dockerfile,line=${lines.length + 1},col=1,title=cli failed after [\\d.]+s at [Ss]tep \\d+/\\d+ (%3A )?RUN echo boom && exit 3::.*returned a non-zero code: 3`,
+        `^::error file=images/cli/Dockerfile,line=${lines.length + 1},col=1,title=cli failed after [\\d.]+s at \\[stage-1 \\d+/\\d+\\] RUN echo boom && exit 3::.*exit code: 3`,
       ),
     );
     expect(result.summary).toContain('| `cli` | ❌ failed after');

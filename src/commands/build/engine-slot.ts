@@ -1,9 +1,10 @@
 import path from 'node:path';
 import { INJECTED_DOCKERFILE } from '../../engine/context-tar.js';
-import type { Engine } from '../../engine/index.js';
+import type { Builder, Engine } from '../../engine/index.js';
 import { PinyardError } from '../../errors.js';
 import type { ProjectManifest } from '../../manifest/index.js';
 import { parseReference } from '../../reference/index.js';
+import { normalizeRegistryKey } from '../../registry/hosts.js';
 import type { RegistryClient } from '../../registry/index.js';
 import type { BuildHooks } from '../../report/build/index.js';
 import type { EngineSlot } from './image-task.js';
@@ -13,8 +14,12 @@ export interface EngineSlotOptions {
   /** Set when pushing: pushes are checked against it. */
   registry: RegistryClient | undefined;
   hooks: Required<BuildHooks>;
-  /** Registries the builds' FROMs come from, whose credentials the engine gets. */
-  registryHosts: string[];
+  /** The builder this engine builds with. */
+  builder: Builder;
+  /** `--no-cache`. */
+  noCache: boolean;
+  /** Each image's build secrets by id (read before the run started). */
+  secrets: ReadonlyMap<string, ReadonlyMap<string, Buffer>>;
   /** Frees the slot; called once, however often release() is. */
   release(): void;
 }
@@ -24,13 +29,17 @@ export function engineSlot(engine: Engine, options: EngineSlotOptions): EngineSl
   const { manifest, registry, hooks } = options;
   let released = false;
   const onLine = (name: string) => (line: string) => hooks.onImageLog(name, line);
+  const { builder } = options;
   return {
     engine: engine.dockerHost,
+    builder,
     async pull(ref, { signal, name }) {
       await engine.pull(ref, { signal, onLine: onLine(name) });
     },
-    async build(image, inputs, { dockerfileText, tags, signal, name }) {
+    async build(image, inputs, { dockerfileText, tags, signal, name, pullsFrom, cacheFrom }) {
+      const buildkit = builder === 'buildkit';
       return engine.build({
+        builder,
         context: await inputs.context(dockerfileText),
         dockerfile: INJECTED_DOCKERFILE,
         dockerfilePath: path.relative(manifest.dir, image.dockerfile),
@@ -38,9 +47,12 @@ export function engineSlot(engine: Engine, options: EngineSlotOptions): EngineSl
         buildArgs: image.args,
         ...(image.target ? { target: image.target } : {}),
         ...(image.platform ? { platform: image.platform } : {}),
-        registryHosts: options.registryHosts,
+        ...(options.noCache ? { noCache: true } : {}),
+        registryHosts: withMirrors(pullsFrom, manifest.mirrors),
+        ...(buildkit ? { secrets: options.secrets.get(image.name) ?? new Map(), cacheFrom } : {}),
         signal,
-        onStep: (step) => hooks.onImageStep(name, step.number, step.total, step.instruction),
+        onStep: (step) =>
+          hooks.onImageStep(name, step.number, step.total, step.instruction, step.stage, step.cached),
         onLine: onLine(name),
       });
     },
@@ -67,4 +79,10 @@ export function engineSlot(engine: Engine, options: EngineSlotOptions): EngineSl
       options.release();
     },
   };
+}
+
+/** A registry's mirrors pull on its behalf, so they get credentials too (the docker config's, per host). */
+function withMirrors(hosts: string[], mirrors: Record<string, string[]>): string[] {
+  const byKey = new Map(Object.entries(mirrors).map(([host, list]) => [normalizeRegistryKey(host), list]));
+  return [...new Set(hosts.flatMap((host) => [host, ...(byKey.get(normalizeRegistryKey(host)) ?? [])]))];
 }

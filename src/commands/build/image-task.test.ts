@@ -32,6 +32,8 @@ function fakePorts(
     sent: [] as string[],
     preferred: [] as string[][],
     journal: [] as string[],
+    /** What each build was told: the registries it pulls from and its registry cache sources. */
+    pulls: [] as Array<{ pullsFrom: string[]; cacheFrom: string[] }>,
   };
   const ports: BuildPorts = {
     async hashInputs(_image, dockerfileText, salt) {
@@ -50,11 +52,13 @@ function fakePorts(
       seen.preferred.push([...preferred]);
       return {
         engine,
+        builder: 'buildkit' as const,
         async pull(ref) {
           seen.journal.push(`pull ${ref}`);
         },
-        async build(_image, _inputs, { tags, dockerfileText }) {
+        async build(_image, _inputs, { tags, dockerfileText, pullsFrom, cacheFrom }) {
           seen.built.push(...tags);
+          seen.pulls.push({ pullsFrom, cacheFrom });
           seen.sent.push(dockerfileText);
           seen.journal.push(`build on ${engine}`);
           if (options.failBuild) throw new Error('RUN false');
@@ -91,9 +95,11 @@ function context(ports: BuildPorts, overrides: Partial<ImageTaskContext> = {}): 
     dryRun: false,
     planned: new Set(),
     placements: new Map([['base', 'unix:///a.sock']]),
+    builders: new Map(),
     ports,
     pushing: true,
     force: false,
+    noCache: false,
     today: '2026-11-30',
     source: async () => ({}),
     hooks: combineHooks([]),
@@ -133,6 +139,26 @@ describe('runImageTask', () => {
       digest: d('2'),
       pinnedRef: `r.example.com/acme/app@${d('2')}`,
     });
+  });
+
+  it('gives credentials only to the registries the build pulls from, and its last build as cache', async () => {
+    const { ports, seen } = fakePorts();
+    await run(context(ports));
+    // alpine comes from Docker Hub, base from the push registry, which also holds app's cache source.
+    expect(seen.pulls[0]?.pullsFrom.sort()).toEqual(['docker.io', 'r.example.com']);
+    expect(seen.pulls[0]?.cacheFrom).toEqual(['r.example.com/acme/app:1.0']);
+  });
+
+  it('takes no registry cache with --no-cache, without --push, or without a human tag', async () => {
+    for (const [ctx, config] of [
+      [{ noCache: true }, image('app')],
+      [{ pushing: false }, image('app')],
+      [{}, image('app', { tags: [] })],
+    ] as const) {
+      const { ports, seen } = fakePorts();
+      await run(context(ports, ctx), config);
+      expect(seen.pulls[0]?.cacheFrom).toEqual([]);
+    }
   });
 
   it('reuses an existing content tag, unless forced', async () => {

@@ -1,11 +1,12 @@
 import type { Readable } from 'node:stream';
 import type { ParsedDockerfile } from '../../dockerfile/index.js';
 import { addLabels, pinImageRefs } from '../../dockerfile/index.js';
+import type { Builder } from '../../engine/index.js';
 import { PinyardError } from '../../errors.js';
 import type { ImageRefTarget } from '../../graph/index.js';
 import type { LockFile } from '../../lock/index.js';
 import type { ImageConfig } from '../../manifest/index.js';
-import { parseReference, repositoryName } from '../../reference/index.js';
+import { parseReference, repositoryName, tryParseReference } from '../../reference/index.js';
 import type { BuildHooks } from '../../report/build/events.js';
 import { finalBaseText } from './final-base.js';
 import { ociLabels, versionOf } from './labels.js';
@@ -28,12 +29,23 @@ export interface BuildPorts {
 export interface EngineSlot {
   /** The engine's DOCKER_HOST URL, as the report names it. */
   readonly engine: string;
+  /** The builder it builds with: BuildKit, or the classic builder where the engine has no BuildKit. */
+  readonly builder: Builder;
   /** Pulls `repository@digest` from the registry into this engine. */
   pull(ref: string, options: { signal: AbortSignal; name: string }): Promise<void>;
   build(
     image: ImageConfig,
     inputs: HashedInputs,
-    options: { dockerfileText: string; tags: string[]; signal: AbortSignal; name: string },
+    options: {
+      dockerfileText: string;
+      tags: string[];
+      signal: AbortSignal;
+      name: string;
+      /** Registries the build pulls from: they, and only they, get credentials. */
+      pullsFrom: string[];
+      /** Earlier builds of this image in the registry whose layers may be reused (BuildKit inline cache). */
+      cacheFrom: string[];
+    },
   ): Promise<{ imageId: string }>;
   /** Pushes and returns the manifest digest (checked against the registry); undefined when not pushing. */
   push?(ref: string, options: { signal: AbortSignal; name: string }): Promise<string>;
@@ -68,6 +80,8 @@ export interface ImageTaskContext {
   built: Map<string, BuiltImage>;
   /** The engine each image of this run is built on, from the moment it has one (failed builds too). */
   placements: Map<string, string>;
+  /** The builder each image of this run was built with. */
+  builders: Map<string, Builder>;
   ports: BuildPorts;
   pushing: boolean;
   /** `--dry-run`: say what would be built, build nothing. */
@@ -75,6 +89,8 @@ export interface ImageTaskContext {
   /** Images of this dry run that would be built: their digests are unknown, so their children's too. */
   planned: Set<string>;
   force: boolean;
+  /** `--no-cache`: no layer cache, neither the engine's nor the registry's. */
+  noCache: boolean;
   /** UTC day, for `rebuild: daily` images. */
   today: string;
   /** Asked only when an image is built: it runs git. */
@@ -95,12 +111,19 @@ export async function runImageTask(
   ctx: ImageTaskContext,
   signal: AbortSignal,
 ): Promise<BuiltImage | undefined> {
-  // The images of the tree this Dockerfile names (FROM, COPY --from), in the order it names them.
+  // The images of the tree this Dockerfile names (FROM, COPY --from), in the order it names them, and
+  // the registries the build pulls from.
   const parents = new Set<string>();
+  const pullsFrom = new Set<string>();
   const pin = (resolved: string): string | undefined => {
     const target = ctx.classify(resolved);
     if (target.kind === 'image') parents.add(target.name);
-    return pinnedText(target, image, ctx);
+    const text = pinnedText(target, image, ctx);
+    // Without --push a tree image is a local name, not in any registry.
+    const pulled = text !== undefined && (ctx.pushing || target.kind !== 'image');
+    const ref = pulled ? tryParseReference(text) : undefined;
+    if (ref?.ok) pullsFrom.add(ref.ref.registry);
+    return text;
   };
   const pinnedDockerfile = pinImageRefs(dockerfileText, parsed, pin);
   ctx.hooks.onImageChecking(image.name);
@@ -128,6 +151,7 @@ export async function runImageTask(
   const placedParents = [...parents].flatMap((p) => ctx.placements.get(p) ?? []);
   const slot = await ctx.ports.reserveEngine(placedParents, signal);
   ctx.placements.set(image.name, slot.engine);
+  ctx.builders.set(image.name, slot.builder);
   try {
     ctx.hooks.onImageBuilding(image.name);
     if (ctx.pushing) await pullParents([...parents], slot, image.name, ctx, signal);
@@ -140,11 +164,15 @@ export async function runImageTask(
       inputHash: inputs.hash,
     });
     // Labels go in after hashing: `created` changes on every build and must not change the content tag.
+    const cacheFrom = registryCache(image, repository, ctx);
+    if (cacheFrom.length > 0) pullsFrom.add(parseReference(repository).registry);
     const { imageId } = await slot.build(image, inputs, {
       dockerfileText: addLabels(pinnedDockerfile, parsed, labels, image.target),
       tags: [contentRef],
       signal,
       name: image.name,
+      pullsFrom: [...pullsFrom],
+      cacheFrom,
     });
     if (!slot.push) return result('built', imageId);
     ctx.hooks.onImagePushing(image.name);
@@ -152,6 +180,16 @@ export async function runImageTask(
   } finally {
     slot.release();
   }
+}
+
+/**
+ * Where an image's earlier build is in the registry, for BuildKit to reuse its layers (inline cache): its
+ * first human tag, which points at the last build of a run that succeeded. A CI runner starts with an empty
+ * engine, and without this it would rebuild every step. It changes how fast, never what is built.
+ */
+function registryCache(image: ImageConfig, repository: string, ctx: ImageTaskContext): string[] {
+  if (!ctx.pushing || ctx.noCache || image.tags.length === 0) return [];
+  return [`${repository}:${image.tags[0]}`];
 }
 
 /**

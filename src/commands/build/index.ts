@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { CommandContext } from '../../cli/io.js';
+import type { Builder } from '../../engine/index.js';
 import { ExitCode, PinyardError } from '../../errors.js';
 import { imageRefClassifier, selectImages } from '../../graph/index.js';
 import { parseReference } from '../../reference/index.js';
@@ -7,12 +8,14 @@ import { RegistryClient } from '../../registry/index.js';
 import { type BuildReport, chooseReporters } from '../../report/build/index.js';
 import { runDag, type TaskOutcome } from '../../scheduler/index.js';
 import { loadProject } from '../load-project.js';
+import { type BuilderPreference, checkBuilderPreference } from './builders.js';
 import { chooseEngines } from './engines.js';
 import { ensureLock } from './ensure-lock.js';
 import { plannedTagMoves } from './human-tags.js';
 import { imageReport } from './image-report.js';
 import { type BuiltImage, type ImageTaskContext, runImageTask } from './image-task.js';
 import { connectPorts } from './ports.js';
+import { readBuildSecrets, secretLikeArgWarnings } from './secrets.js';
 import { sourceInfo } from './source-info.js';
 
 export interface BuildOptions {
@@ -28,6 +31,10 @@ export interface BuildOptions {
   logDir?: string;
   /** `--engine URL`, repeatable: DOCKER_HOST URLs to build on at once (over `engines:` in images.yml). */
   engine?: string[];
+  /** `--builder buildkit|classic`, over `builder:` in images.yml. */
+  builder?: 'buildkit' | 'classic';
+  /** False with `--no-cache` (commander's negated flag): neither the engine's layer cache nor the registry's. */
+  cache?: boolean;
 }
 
 /** Images whose content tags are looked up at once, besides those building. */
@@ -59,6 +66,10 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
     write: !dryRun,
   });
   const configs = new Map(manifest.images.map((i) => [i.name, i]));
+  const selectedImages = selected.order.map((name) => configs.get(name)!);
+  const builder = builderPreference(options, manifest, selectedImages);
+  checkBuilderPreference(builder);
+  for (const warning of secretLikeArgWarnings(selectedImages)) ctx.stderr.write(`${warning}\n`);
   const logDir = options.logDir ?? path.join(manifest.dir, '.pinyard', 'logs');
   const progress = ctx.json ? ctx.stderr : ctx.stdout;
   const { hooks, logFile } = chooseReporters({
@@ -70,6 +81,8 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
     stderr: ctx.stderr,
     github: { env: ctx.env, cwd: ctx.cwd, graph: selected, images: configs, texts },
   });
+  // After the reporters: a GitHub Actions run masks each secret value as it is read.
+  const secrets = dryRun ? new Map() : readBuildSecrets(selectedImages, ctx.env, manifest.dir);
   const ports = await connectPorts({
     manifest,
     registry,
@@ -78,6 +91,10 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
     hooks,
     engines,
     slotsPerEngine: options.concurrency,
+    builder,
+    noCache: options.cache === false,
+    secrets,
+    notice: (line) => ctx.stderr.write(`${line}\n`),
   });
   const nodes = selected.order.map((name) => ({ name, parents: selected.images.get(name)!.parents }));
   hooks.onPlan(nodes);
@@ -86,6 +103,7 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
   let source: ReturnType<typeof sourceInfo> | undefined;
   const planned = new Set<string>();
   const placements = new Map<string, string>();
+  const builders = new Map<string, Builder>();
   const durations = new Map<string, number>();
   const repositoryOf = (name: string) => (manifest.registry ? `${manifest.registry}/${name}` : name);
   // One pull token for every repository whose content tag is looked up, not one per repository.
@@ -97,11 +115,13 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
     lock,
     built,
     placements,
+    builders,
     ports,
     pushing,
     dryRun,
     planned,
     force: Boolean(options.force),
+    noCache: options.cache === false,
     today: new Date().toISOString().slice(0, 10),
     source: () => (source ??= sourceInfo(manifest.dir, ctx.env)),
     hooks,
@@ -116,6 +136,7 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
       durations.get(name) ?? 0,
     ),
     ...(placements.has(name) ? { engine: placements.get(name)! } : {}),
+    ...(builders.has(name) ? { builder: builders.get(name)! } : {}),
     ...(logFile(name) ? { log: logFile(name) } : {}),
   });
 
@@ -179,4 +200,15 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
   };
   hooks.onRunFinished(summary);
   return succeeded ? ExitCode.ok : ExitCode.failed;
+}
+
+function builderPreference(
+  options: BuildOptions,
+  manifest: { builder?: 'buildkit' | 'classic' },
+  images: ReadonlyArray<{ name: string; secrets?: Record<string, unknown> }>,
+): BuilderPreference {
+  const secretImages = images.filter((i) => Object.keys(i.secrets ?? {}).length > 0).map((i) => i.name);
+  if (options.builder) return { builder: options.builder, from: '--builder', secretImages };
+  if (manifest.builder) return { builder: manifest.builder, from: 'builder: in images.yml', secretImages };
+  return { secretImages };
 }

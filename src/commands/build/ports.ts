@@ -1,10 +1,11 @@
 import { contextTar } from '../../engine/context-tar.js';
-import type { Engine } from '../../engine/index.js';
+import type { Builder, Engine } from '../../engine/index.js';
 import { contentTag, contextFiles, inputHash } from '../../hash/index.js';
 import type { ProjectManifest } from '../../manifest/index.js';
 import { parseReference, repositoryName } from '../../reference/index.js';
 import type { RegistryClient } from '../../registry/index.js';
 import type { BuildHooks } from '../../report/build/index.js';
+import { type BuilderPreference, chooseBuilders } from './builders.js';
 import { engineSlot } from './engine-slot.js';
 import { EngineSlots } from './engine-slots.js';
 import { connectEngines, type EngineChoice } from './engines.js';
@@ -32,19 +33,35 @@ export async function connectPorts(options: {
   engines: EngineChoice;
   /** `--concurrency`: builds at once on each engine. */
   slotsPerEngine: number;
+  builder: BuilderPreference;
+  /** `--no-cache`. */
+  noCache: boolean;
+  /** Each image's build secrets, read before the run. */
+  secrets: ReadonlyMap<string, ReadonlyMap<string, Buffer>>;
+  /** One line for the user that is not an image's (an engine falling back to the classic builder). */
+  notice(line: string): void;
 }): Promise<ConnectedPorts> {
   const { manifest, registry, pushing, hooks } = options;
   // Engines are connected (and all pinged) when first needed: with --push, a run that finds every content
   // tag in the registry never needs one. Without --push the first question already goes to the engine.
-  let connected: Promise<{ byHost: Map<string, Engine>; slots: EngineSlots; local: Engine }> | undefined;
+  let connected:
+    | Promise<{
+        byHost: Map<string, Engine>;
+        builders: Map<string, Builder>;
+        slots: EngineSlots;
+        local: Engine;
+      }>
+    | undefined;
   let failure: unknown;
   const engines = () => {
     connected ??= connectEngines(options.engines, options.env).then(
-      (list) => {
+      async (list) => {
         const byHost = new Map(list.map((engine) => [engine.dockerHost, engine]));
+        const builders = await chooseBuilders(list, options.builder, options.notice);
         // Without --push there is exactly one engine (the command refuses more): it holds every image.
         return {
           byHost,
+          builders,
           slots: new EngineSlots([...byHost.keys()], options.slotsPerEngine),
           local: list[0]!,
         };
@@ -61,7 +78,8 @@ export async function connectPorts(options: {
     manifest,
     registry: pushing ? registry : undefined,
     hooks,
-    registryHosts: manifest.registry ? [parseReference(`${manifest.registry}/x`).registry] : [],
+    noCache: options.noCache,
+    secrets: options.secrets,
   };
 
   return {
@@ -91,10 +109,11 @@ export async function connectPorts(options: {
     },
 
     async reserveEngine(preferred, signal) {
-      const { byHost, slots } = await engines();
+      const { byHost, builders, slots } = await engines();
       const engine = byHost.get(await slots.acquire(preferred, signal))!;
       return engineSlot(engine, {
         ...buildOptions,
+        builder: builders.get(engine.dockerHost)!,
         release: () => slots.give(engine.dockerHost),
       });
     },

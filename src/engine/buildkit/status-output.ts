@@ -19,6 +19,9 @@ export interface StatusOutputHooks {
 const stepName =
   /^\[(?:(?<platform>[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?) )?(?:(?<stage>\S+) )?\s*(?<n>\d+)\/(?<total>\d+)\] (?<instruction>.*)$/s;
 
+/** `importing cache manifest from <ref>`: a `--cache-from` source, which may not exist yet. */
+const cacheImport = /^importing cache manifest from /;
+
 /** A runaway build could announce vertices without end; past this many, new ones are not tracked. */
 const MAX_VERTICES = 2000;
 
@@ -128,9 +131,16 @@ export class StatusOutput {
       vertex.started = true;
       this.#announce(vertex, redact(vertex.name));
     }
-    if (update.error && !this.#failed) {
-      this.#failed = vertex;
-      this.#hooks.onLine?.(`ERROR ${redact(vertex.name)}: ${redact(update.error)}`);
+    if (update.error && !vertex.done) {
+      // A cache source that is not there yet (the first build of an image) is no failure: BuildKit goes on.
+      const optional = cacheImport.test(vertex.name);
+      this.#hooks.onLine?.(
+        `${optional ? 'no cache:' : 'ERROR'} ${redact(vertex.name)}: ${redact(update.error)}`,
+      );
+      // The failing Dockerfile step, rather than whichever vertex BuildKit cancelled along with it.
+      if (!optional && (this.#failed === undefined || (vertex.step && !this.#failed.step))) {
+        this.#failed = vertex;
+      }
     }
     if (update.completed) vertex.done = true;
   }

@@ -20,6 +20,8 @@ export interface ImageReport {
   durationMs: number;
   /** DOCKER_HOST URL of the engine it was built on (not set for a skipped image). */
   engine?: string;
+  /** The builder that engine built it with: `buildkit` or `classic`. */
+  builder?: 'buildkit' | 'classic';
   /** Why it failed or which failed ancestor blocked it. */
   error?: { code: string; message: string; step?: string; lastLines?: string[] };
   /** File holding the image's full build log. */
@@ -41,8 +43,18 @@ export interface BuildHooks {
   /** Inputs hashed; checking whether the content tag exists already. */
   onImageChecking?(name: string): void;
   onImageBuilding?(name: string): void;
-  /** `Step 3/7 : RUN …` of the classic builder. */
-  onImageStep?(name: string, step: number, total: number, instruction: string): void;
+  /**
+   * A build step as it starts: `Step 3/7 : RUN …` of the classic builder, or BuildKit's `[stage 2/5] RUN …`
+   * (`stage` set: '' in a one-stage Dockerfile; `cached` when BuildKit reused it).
+   */
+  onImageStep?(
+    name: string,
+    step: number,
+    total: number,
+    instruction: string,
+    stage?: string,
+    cached?: boolean,
+  ): void;
   /** Every line of build output (also written to the image's log file). */
   onImageLog?(name: string, line: string): void;
   onImagePushing?(name: string): void;

@@ -19,8 +19,17 @@ export function shortDigest(digest: string): string {
  * `step 3/7 RUN apk add curl`: how reporters show a build step, and the form the core should put in
  * `ImageReport.error.step` so a failure names its step the same way.
  */
-export function formatStep(step: number, total: number, instruction: string): string {
-  return `step ${step}/${total} ${instruction.replace(/\s+/g, ' ').trim()}`;
+export function formatStep(
+  step: number,
+  total: number,
+  instruction: string,
+  stage?: string,
+  cached?: boolean,
+): string {
+  const text = instruction.replace(/\s+/g, ' ').trim();
+  if (stage === undefined) return `step ${step}/${total} ${text}`;
+  // BuildKit's own numbering, per stage, as `docker build` prints it.
+  return `${cached ? 'CACHED ' : ''}[${stage ? `${stage} ` : ''}${step}/${total}] ${text}`;
 }
 
 /** The `error` of a blocked image's report; reporters print its message as is (`blocked by app`). */

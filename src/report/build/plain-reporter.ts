@@ -23,7 +23,8 @@ export function plainReporter(out: TextOutput): BuildHooks {
     },
     onImageChecking: (name) => line(name, 'checking'),
     onImageBuilding: (name) => line(name, 'building'),
-    onImageStep: (name, step, total, instruction) => line(name, formatStep(step, total, instruction)),
+    onImageStep: (name, step, total, instruction, stage, cached) =>
+      line(name, formatStep(step, total, instruction, stage, cached)),
     onImagePushing: (name) => line(name, 'pushing'),
     onImageFinished(image) {
       const took = formatDuration(image.durationMs);

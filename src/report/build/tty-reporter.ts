@@ -45,8 +45,12 @@ export function ttyReporter(stream: TerminalOutput): BuildHooks {
     },
     onImageChecking: (name) => states.set(name, { phase: 'checking', since: since(name) }),
     onImageBuilding: (name) => states.set(name, { phase: 'building', since: since(name) }),
-    onImageStep: (name, step, total, instruction) =>
-      states.set(name, { phase: 'building', since: since(name), step: formatStep(step, total, instruction) }),
+    onImageStep: (name, step, total, instruction, stage, cached) =>
+      states.set(name, {
+        phase: 'building',
+        since: since(name),
+        step: formatStep(step, total, instruction, stage, cached),
+      }),
     onImagePushing: (name) => states.set(name, { phase: 'pushing', since: since(name) }),
     onImageFinished: (image) => states.set(image.name, { phase: 'finished', image }),
     onTagsMoved(moves) {

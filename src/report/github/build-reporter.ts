@@ -5,7 +5,7 @@ import { failedHeadline, formatDuration, shortDigest } from '../build/format.js'
 import type { TextOutput } from '../build/output.js';
 import { annotationPath } from './annotation-path.js';
 import { buildSummary } from './build-summary.js';
-import { stepNumber, stepPosition } from './dockerfile-steps.js';
+import { failedStepPosition } from './dockerfile-steps.js';
 import { appendSummary, setOutputs } from './environment-files.js';
 import { errorAnnotation, groupEnd, groupStart, withoutCommands } from './workflow-commands.js';
 
@@ -37,8 +37,7 @@ export function githubReporter(out: TextOutput, options: GithubBuildOptions): Bu
   const annotate = (image: ImageReport) => {
     const dockerfile = options.images.get(image.name)?.dockerfile;
     const text = options.texts.get(image.name);
-    const step = stepNumber(image.error?.step);
-    const position = text !== undefined && step !== undefined ? stepPosition(text, step) : undefined;
+    const position = text === undefined ? undefined : failedStepPosition(text, image.error?.step);
     const message = [image.error?.message ?? 'failed', ...(image.error?.lastLines ?? [])].join('\n');
     out.write(
       errorAnnotation({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stepNumber, stepPosition } from './dockerfile-steps.js';
+import { buildKitStep, failedStepPosition, stepNumber, stepPosition } from './dockerfile-steps.js';
 
 // Numbered the way the classic builder prints them: `Step N/7 : …`.
 const dockerfile = [
@@ -41,5 +41,47 @@ describe('stepNumber', () => {
     ['the build', undefined],
   ])('%j → %j', (step, number) => {
     expect(stepNumber(step)).toBe(number);
+  });
+});
+
+// BuildKit numbers per stage: FROM of an image is step 1, then ADD, COPY, RUN and WORKDIR only.
+const stages = [
+  'ARG BASE=alpine:3.20', //                 1: no step
+  'FROM ${BASE} AS build', //                2: [build 1/4]
+  'ENV CGO_ENABLED=0', //                    3: no step
+  'WORKDIR /src', //                         4: [build 2/4]
+  'COPY . .', //                             5: [build 3/4]
+  'RUN --mount=type=cache,target=/c make', // 6: [build 4/4]
+  'FROM scratch', //                         7: stage-1, scratch is no step
+  'COPY --from=build /out /out', //          8: [stage-1 1/1]
+  'FROM build AS test', //                   9: an earlier stage is no step
+  'USER app', //                            10: no step
+  'RUN make test', //                       11: [test 1/1]
+  '',
+].join('\n');
+
+describe('failedStepPosition with BuildKit steps', () => {
+  it.each([
+    ['[build 1/4] FROM docker.io/library/alpine:3.20@sha256:…', { line: 2, column: 1 }],
+    ['[build 2/4] WORKDIR /src', { line: 4, column: 1 }],
+    ['[build  4/4] RUN --mount=type=cache,target=/c make', { line: 6, column: 1 }],
+    ['[stage-1 1/1] COPY --from=build /out /out', { line: 8, column: 1 }],
+    ['[test 1/1] RUN make test', { line: 11, column: 1 }],
+    ['[nope 1/1] RUN make test', undefined],
+    ['[build 9/9] RUN x', undefined],
+  ])('%s is at %j', (step, position) => {
+    expect(failedStepPosition(stages, step)).toEqual(position);
+  });
+
+  it('finds a one-stage Dockerfile’s steps, which BuildKit names without a stage', () => {
+    const one = 'FROM alpine\nLABEL a=b\nRUN echo one\nRUN exit 3\n';
+    expect(failedStepPosition(one, '[3/3] RUN exit 3')).toEqual({ line: 4, column: 1 });
+    expect(failedStepPosition(one, 'step 4/4 RUN exit 3')).toEqual({ line: 4, column: 1 });
+  });
+
+  it('reads the stage and number of a step, cached or not', () => {
+    expect(buildKitStep('CACHED [base 2/5] RUN x')).toEqual({ stage: 'base', number: 2 });
+    expect(buildKitStep('[ 3/12] COPY . .')).toEqual({ stage: '', number: 3 });
+    expect(buildKitStep('step 3/7 RUN x')).toBeUndefined();
   });
 });
