@@ -146,7 +146,12 @@ export class DockerEngine implements Engine {
       // The engine stops reading the context when it fails early: let go of the files it still had open.
       if (!options.context.readableEnded) options.context.destroy();
     }
-    if (output.error !== undefined) throw buildFailure(output.error, output.step, output.lastLines);
+    if (output.error !== undefined) {
+      throw (
+        dockerfileParseError(output.error, options) ??
+        buildFailure(output.error, output.step, output.lastLines)
+      );
+    }
     if (output.imageId === undefined) {
       throw new PinyardError(
         'PINYARD_ENGINE',
@@ -372,21 +377,33 @@ export class DockerEngine implements Engine {
   #buildRefused(error: unknown, options: BuildOptions): PinyardError {
     if (statusOf(error) === undefined) return engineError(error, this.#address, 'to start the build');
     const message = daemonMessage(error);
-    const parse = /dockerfile parse error line (\d+): (.*)/i.exec(message);
-    if (parse) {
-      return new PinyardError(
-        'PINYARD_DOCKERFILE_INVALID',
-        `the engine cannot parse the Dockerfile: ${parse[2]}`,
-        {
-          hint: 'fix that line; `docker build` would stop at it too',
-          ...(options.dockerfilePath
-            ? { position: { file: options.dockerfilePath, line: Number(parse[1]), column: 1 } }
-            : {}),
-        },
-      );
-    }
-    return new BuildError(`the engine refused the build: ${message}`);
+    return (
+      dockerfileParseError(message, options) ?? new BuildError(`the engine refused the build: ${message}`)
+    );
   }
+}
+
+/**
+ * The engine's parser refused the Dockerfile: the classic builder says so in its HTTP answer, BuildKit in
+ * its stream (`failed to create LLB definition: dockerfile parse error line 4: Unknown flag: link`). Either
+ * way it is bad input, on a line of the user's file (pinning keeps every line where it was).
+ */
+function dockerfileParseError(message: string, options: BuildOptions): PinyardError | undefined {
+  const parse = /dockerfile parse error line (\d+): (.*)/i.exec(message);
+  if (!parse) return undefined;
+  const unknownFlag = /^unknown flag: (\S+)/i.exec(parse[2]!);
+  return new PinyardError(
+    'PINYARD_DOCKERFILE_INVALID',
+    `the engine cannot parse the Dockerfile: ${parse[2]}`,
+    {
+      hint: unknownFlag
+        ? `the engine's Dockerfile frontend does not know --${unknownFlag[1]}: it needs a newer frontend (\`# syntax=docker/dockerfile:1\` on the first line, pinned in images.lock) or a newer engine`
+        : 'fix that line; `docker build` would stop at it too',
+      ...(options.dockerfilePath
+        ? { position: { file: options.dockerfilePath, line: Number(parse[1]), column: 1 } }
+        : {}),
+    },
+  );
 }
 
 function contextUnreadable(error: Error): PinyardError {

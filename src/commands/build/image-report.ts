@@ -32,6 +32,8 @@ export function imageReport(
     entry.error = {
       code: error.code,
       message: error.message,
+      ...(error.position ? { position: error.position } : {}),
+      ...(error.hint ? { hint: error.hint } : {}),
       ...(detail.step ? { step: detail.step } : {}),
       ...(detail.lastLines?.length ? { lastLines: detail.lastLines } : {}),
     };

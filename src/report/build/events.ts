@@ -23,7 +23,16 @@ export interface ImageReport {
   /** The builder that engine built it with: `buildkit` or `classic`. */
   builder?: 'buildkit' | 'classic';
   /** Why it failed or which failed ancestor blocked it. */
-  error?: { code: string; message: string; step?: string; lastLines?: string[] };
+  error?: {
+    code: string;
+    message: string;
+    /** Where in the user's files, when the engine could tell (a Dockerfile line its parser refused). */
+    position?: { file: string; line: number; column: number };
+    /** What to do about it. */
+    hint?: string;
+    step?: string;
+    lastLines?: string[];
+  };
   /** File holding the image's full build log. */
   log?: string;
 }

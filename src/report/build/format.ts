@@ -45,7 +45,12 @@ export function failedHeadline(image: ImageReport): string {
 
 /** The lines under a failed image's headline: why, the last lines of its output, where the whole log is. */
 export function failureDetails(image: ImageReport): string[] {
-  const lines = image.error ? image.error.message.split('\n') : [];
+  const { error } = image;
+  const where = error?.position
+    ? `${error.position.file}:${error.position.line}:${error.position.column}: `
+    : '';
+  const lines = error ? `${where}${error.message}`.split('\n') : [];
+  if (error?.hint) lines.push(`hint: ${error.hint}`);
   for (const line of image.error?.lastLines ?? []) lines.push(`| ${line}`);
   if (image.log) lines.push(`full log: ${image.log}`);
   return lines;

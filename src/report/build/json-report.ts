@@ -58,9 +58,12 @@ function orderImage(image: ImageReport): ImageReport {
     parents: image.parents,
     durationMs: image.durationMs,
     engine: image.engine,
+    builder: image.builder,
     error: error && {
       code: error.code,
       message: error.message,
+      position: error.position,
+      hint: error.hint,
       step: error.step,
       lastLines: error.lastLines,
     },
