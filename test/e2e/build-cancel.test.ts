@@ -14,7 +14,8 @@ it('SIGINT cancels a running build: the engine stops it, the run reports cancell
   const marker = `pinyard-cancel-${Date.now()}`;
   const dir = tempProject({
     'images.yml': `version: 1\nmirrors: { docker.io: ["${world.upstream.host}"] }\nimages:\n  slow: { context: slow }\n`,
-    'slow/Dockerfile': `FROM alpine:3.20\nRUN echo ${marker} && sleep 60\n`,
+    // The marker after the sleep keeps the shell (and so the marker) in the step's process list.
+    'slow/Dockerfile': `FROM alpine:3.20\nRUN sleep 60 && echo ${marker}\n`,
   });
   const env = { ...process.env, DOCKER_HOST: world.dockerHost };
   const child = execa(process.execPath, [cli, 'build', '--report', 'report.json'], {
@@ -25,7 +26,7 @@ it('SIGINT cancels a running build: the engine stops it, the run reports cancell
   // Wait for the build step that sleeps, as a user would watch for it, then press Ctrl-C.
   await new Promise<void>((resolve) => {
     child.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('RUN echo')) resolve();
+      if (chunk.toString().includes('RUN sleep')) resolve();
     });
   });
   child.kill('SIGINT');
@@ -37,6 +38,19 @@ it('SIGINT cancels a running build: the engine stops it, the run reports cancell
   // Had the build gone on, the 60 s step would have finished and the image would be built.
   expect(report.images).toEqual([expect.objectContaining({ name: 'slow', status: 'blocked' })]);
   expect(report.images[0]?.digest).toBeUndefined();
+  // BuildKit runs RUN steps in containers of its own, which `docker ps` does not list: look for the step's
+  // process on the machine instead. The engine stops it as it cancels, which may take it a moment.
+  expect(await stepStillRunning(marker)).toBe(false);
   const running = await execa('docker', ['ps', '--no-trunc', '--format', '{{.Command}}'], { env });
   expect(running.stdout).not.toContain(marker);
 });
+
+/** Whether a process whose command line has `marker` is still running after up to 15 s. */
+async function stepStillRunning(marker: string): Promise<boolean> {
+  for (let i = 0; i < 30; i++) {
+    const { stdout } = await execa('ps', ['-eo', 'args'], { reject: false });
+    if (!stdout.split('\n').some((line) => line.includes(marker))) return false;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return true;
+}
