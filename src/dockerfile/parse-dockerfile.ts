@@ -66,13 +66,13 @@ class DockerfileReader {
         `start a build stage with ${FROM_SYNTAX}`,
       );
     }
-    const syntax = this.dockerfile
-      .getDirectives()
-      .find((d) => d.getName().toLowerCase() === 'syntax')
-      ?.getValue();
+    const directive = this.dockerfile.getDirectives().find((d) => d.getName().toLowerCase() === 'syntax');
+    const syntax = directive?.getValue();
     return {
       file: this.options.file,
-      ...(syntax ? { syntax } : {}),
+      ...(directive && syntax
+        ? { syntax, syntaxImage: this.syntaxToken(directive.getValueRange(), syntax) }
+        : {}),
       globalArgs: this.globalArgs,
       stages: this.stages,
       copyFroms: this.pending.map((p) => this.classifyCopyFrom(p)),
@@ -377,6 +377,18 @@ class DockerfileReader {
       );
     }
     return { value: result.value, unset: result.unset, offsets: logical.offsets };
+  }
+
+  /**
+   * `# syntax=docker/dockerfile:1` names the frontend image BuildKit pulls and runs to read the rest: an
+   * upstream image like any FROM, pinned in images.lock and rewritten to its digest in the text sent.
+   */
+  private syntaxToken(range: Range, value: string): { token: ImageToken; line: number; column: number } {
+    const start = this.offset(range.start);
+    return {
+      token: { raw: value, resolved: value, range: toTextRange(range) },
+      ...this.source.positionAt(start),
+    };
   }
 
   private offset(position: ZeroBasedPosition): number {

@@ -35,4 +35,21 @@ describe('pinImageRefs', () => {
       ].join('\n'),
     );
   });
+
+  it('pins the # syntax= frontend image like any upstream image, in place', () => {
+    const text = '# syntax = docker/dockerfile:1.7\n# escape=\\\nFROM alpine:3.20\nRUN true\n';
+    const parsed = parseDockerfile(text, { file: 'Dockerfile' });
+    expect(parsed.syntaxImage).toMatchObject({
+      line: 1,
+      column: 12,
+      token: { resolved: 'docker/dockerfile:1.7' },
+    });
+    const pins: Record<string, string> = {
+      'docker/dockerfile:1.7': 'docker.io/docker/dockerfile:1.7@sha256:dd',
+      'alpine:3.20': 'docker.io/library/alpine:3.20@sha256:aa',
+    };
+    expect(pinImageRefs(text, parsed, (resolved) => pins[resolved])).toBe(
+      '# syntax = docker.io/docker/dockerfile:1.7@sha256:dd\n# escape=\\\nFROM docker.io/library/alpine:3.20@sha256:aa\nRUN true\n',
+    );
+  });
 });

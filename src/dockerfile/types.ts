@@ -53,6 +53,8 @@ export interface ParsedDockerfile {
   file: string;
   /** Value of the `# syntax=` parser directive. */
   syntax?: string;
+  /** The same value as an image reference (the BuildKit frontend image), with where it is written. */
+  syntaxImage?: { token: ImageToken; line: number; column: number };
   /** ARGs declared before the first FROM, with their effective values (undefined: declared without one). */
   globalArgs: Record<string, string | undefined>;
   stages: FromInstruction[];

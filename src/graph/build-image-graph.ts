@@ -21,6 +21,7 @@ const VIA_TEXT: Record<EdgeSite['via'], string> = {
   from: 'FROM',
   'copy-from': 'COPY --from',
   'mount-from': 'RUN --mount from',
+  syntax: '# syntax=',
 };
 
 /**
@@ -67,6 +68,8 @@ function imageOf(
   for (const copy of dockerfile.copyFroms) {
     if (copy.kind === 'image') add(copy.from, copy.via, copy.line, copy.column);
   }
+  const syntax = dockerfile.syntaxImage;
+  if (syntax) add(syntax.token, 'syntax', syntax.line, syntax.column);
   const parents = [...parentSites.keys()].sort();
   return {
     name,

@@ -4,7 +4,7 @@ export interface EdgeSite {
   /** Position of the FROM, COPY or RUN keyword. */
   line: number;
   column: number;
-  via: 'from' | 'copy-from' | 'mount-from';
+  via: 'from' | 'copy-from' | 'mount-from' | 'syntax';
   /** The reference as written, before ARG substitution. */
   raw: string;
 }

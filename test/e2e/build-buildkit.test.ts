@@ -5,7 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildReport } from '../../src/report/build/index.js';
 import { runCli } from '../helpers/run-cli.js';
 import { tempProject } from '../helpers/temp-project.js';
-import { type SecondEngine, startSecondEngine, worldFromEnv, writeDockerConfig } from '../world/index.js';
+import {
+  reseedUpstream,
+  type SecondEngine,
+  startSecondEngine,
+  worldFromEnv,
+  writeDockerConfig,
+} from '../world/index.js';
 
 const world = worldFromEnv();
 const { dev } = world.users;
@@ -180,6 +186,27 @@ describe('a Dockerfile the engine’s frontend cannot parse', () => {
     });
     expect(result.stderr).toMatch(/linked\/Dockerfile:2:1/);
     expect(result.stderr).toMatch(/# syntax=docker\/dockerfile:1/);
+  });
+});
+
+describe('# syntax= frontends', () => {
+  it('pins the frontend image in images.lock, through the mirrors, like any upstream ref', async () => {
+    // A stand-in for docker/dockerfile:1 (no real frontend image can be pulled here): what is tested is
+    // that pinyard pins it, not that BuildKit runs it. The rewrite to its digest is unit-tested.
+    const seeded = await reseedUpstream(world, 'docker/dockerfile', '1', { generation: 0 });
+    const dir = tempProject({
+      'images.yml': `version: 1\n${mirror}\nimages:\n  fe: { context: fe }\n`,
+      'fe/Dockerfile': '# syntax=docker/dockerfile:1\nFROM alpine:3.20\n',
+    });
+    const result = await runCli(['lock'], dir, await envFor(dir, undefined));
+    expect(result.code).toBe(0);
+    const lock = await readFile(path.join(dir, 'images.lock'), 'utf8');
+    expect(lock).toContain(`docker.io/docker/dockerfile:1:\n    digest: ${seeded.indexDigest}`);
+    const plan = await runCli(['plan', '--json'], dir, await envFor(dir, undefined));
+    expect(JSON.parse(plan.stdout).images[0].upstream).toEqual([
+      'docker.io/docker/dockerfile:1',
+      'docker.io/library/alpine:3.20',
+    ]);
   });
 });
 
