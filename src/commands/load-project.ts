@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type ParsedDockerfile, parseDockerfile } from '../dockerfile/index.js';
 import { isPinyardError, PinyardError } from '../errors.js';
-import { buildImageGraph, type ImageGraph } from '../graph/index.js';
+import { buildImageGraph, type ImageGraph, platformProblems } from '../graph/index.js';
 import { type LoadedManifest, loadManifest } from '../manifest/index.js';
 
 export interface Project extends LoadedManifest {
@@ -46,7 +46,19 @@ export async function loadProject(manifestFile: string, cwd: string): Promise<Pr
     })),
     manifest.registry ? { registry: manifest.registry } : {},
   );
+  const platforms = platformProblems(graph, manifest.images);
+  if (platforms.length > 0) throw collectPlatformProblems(platforms);
   return { ...loaded, dockerfiles, texts, graph };
+}
+
+export function collectPlatformProblems(problems: PinyardError[]): PinyardError {
+  const [first] = problems;
+  if (problems.length === 1 && first) return first;
+  return new PinyardError(
+    'PINYARD_MANIFEST_INVALID',
+    `${problems.length} images are built for platforms their parents lack`,
+    { details: problems },
+  );
 }
 
 function collect(problems: PinyardError[]): PinyardError {

@@ -27,6 +27,12 @@ export async function planCommand(ctx: CommandContext, options: PlanOptions): Pr
   const project = await loadProject(ctx.manifestFile, ctx.cwd);
   const graph = options.only?.length ? selectImages(project.graph, options.only) : project.graph;
   // --json is the global switch for machine output; it means the json format here.
-  ctx.stdout.write(renderers[ctx.json ? 'json' : options.format](graph));
+  const platforms = new Map(
+    project.manifest.images.flatMap((i) => (i.platforms ? [[i.name, i.platforms]] : [])),
+  );
+  const format = ctx.json ? 'json' : options.format;
+  ctx.stdout.write(
+    format === 'tree' || format === 'json' ? renderers[format](graph, platforms) : renderers[format](graph),
+  );
   return ExitCode.ok;
 }

@@ -13,6 +13,11 @@ export interface ImageConfig {
   tags: string[];
   target?: string;
   platform?: string;
+  /**
+   * Several platforms, one image index: the image's `platforms`, else the top-level `platforms` unless the
+   * image names its one `platform`. Unset: one manifest, for `platform` or the engine's own.
+   */
+  platforms?: string[];
   rebuild?: 'daily';
   /** Build secrets by id (the top-level ones merged under the image's own), files made absolute. */
   secrets?: Record<string, SecretConfig>;
@@ -62,6 +67,7 @@ export function normalizeManifest(parsed: ParsedManifest, absoluteFile: string):
         tags: [...(spec.tags ?? [])],
         ...(spec.target ? { target: spec.target } : {}),
         ...(spec.platform ? { platform: spec.platform } : {}),
+        ...platformsOf(spec.platforms ?? (spec.platform ? undefined : raw.platforms)),
         ...(spec.rebuild ? { rebuild: spec.rebuild } : {}),
         secrets: secretConfigs(dir, { ...raw.secrets, ...spec.secrets }),
       };
@@ -86,6 +92,10 @@ export function normalizeManifest(parsed: ParsedManifest, absoluteFile: string):
     ...(raw.builder ? { builder: raw.builder } : {}),
     images,
   };
+}
+
+function platformsOf(list: string[] | undefined): { platforms?: string[] } {
+  return list ? { platforms: [...list] } : {};
 }
 
 function secretConfigs(dir: string, specs: Record<string, SecretSource>): Record<string, SecretConfig> {

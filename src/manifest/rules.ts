@@ -59,6 +59,14 @@ export function checkManifestRules(parsed: ParsedManifest, manifest: ProjectMani
           : 'add a Dockerfile to the context or name one with `dockerfile:`',
       );
     }
+    if (spec?.platform !== undefined && spec.platforms !== undefined) {
+      report(
+        [...at, 'platforms'],
+        'an image takes `platform` (one manifest) or `platforms` (an index), not both',
+        'keep `platforms: [...]` for an index, or `platform:` for a single-platform image',
+        true,
+      );
+    }
     const seen = new Set<string>();
     image.tags.forEach((tag, i) => {
       if (!isValidTag(tag)) {

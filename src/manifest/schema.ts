@@ -27,6 +27,16 @@ export const ImageName = z
     'image names are lower-case repository paths: letters, digits, ".", "_", "-" and "/"',
   );
 
+const Platform = quotedString('platform').regex(
+  /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/,
+  'platform is os/arch[/variant], e.g. linux/amd64',
+);
+
+const Platforms = z
+  .array(Platform)
+  .min(1, 'platforms needs at least one os/arch')
+  .refine((list) => new Set(list).size === list.length, 'a platform is listed twice');
+
 /** Where a build secret's value comes from: an environment variable or a file (relative to images.yml). */
 export const SecretSource = z
   .union([
@@ -63,9 +73,10 @@ export const ImageSpec = z
       .optional()
       .describe('Human tags, moved only when a whole run succeeds.'),
     target: quotedString('target').min(1).optional().describe('Stage to build (docker build --target).'),
-    platform: quotedString('platform')
-      .regex(/^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/, 'platform is os/arch[/variant], e.g. linux/amd64')
-      .optional(),
+    platform: Platform.optional().describe('Build for this one platform, pushed as a single manifest.'),
+    platforms: Platforms.optional().describe(
+      'Build for each of these platforms and push one image index (replaces the top-level platforms).',
+    ),
     rebuild: z
       .enum(['daily'])
       .optional()
@@ -109,6 +120,9 @@ export const Manifest = z.strictObject({
     .describe(
       'Docker engines to build on at once, as DOCKER_HOST URLs (unix://, tcp://, ssh://); `build --engine` overrides them.',
     ),
+  platforms: Platforms.optional().describe(
+    'Platforms every image is built for (one image index each), e.g. [linux/amd64, linux/arm64].',
+  ),
   builder: z
     .enum(['buildkit', 'classic'])
     .optional()

@@ -21,6 +21,7 @@ export function imageReport(
     name,
     status,
     ...(built ? { digest: built.digest, hash: built.hash } : {}),
+    ...(built?.platforms ? { platforms: built.platforms } : {}),
     tags: built ? [`${built.repository}:${built.contentTag}`] : [],
     parents,
     durationMs,

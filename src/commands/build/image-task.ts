@@ -8,8 +8,9 @@ import type { LockFile } from '../../lock/index.js';
 import type { ImageConfig } from '../../manifest/index.js';
 import { parseReference, repositoryName, tryParseReference } from '../../reference/index.js';
 import type { BuildHooks } from '../../report/build/events.js';
-import { finalBaseText } from './final-base.js';
-import { ociLabels, versionOf } from './labels.js';
+import { runIndexTask } from './index-task.js';
+import { imageLabels } from './labels.js';
+import { registryCache } from './registry-cache.js';
 import type { SourceInfo } from './source-info.js';
 
 /** What the build needs of the engines and the registry (src/engine and src/registry implement them). */
@@ -23,6 +24,17 @@ export interface BuildPorts {
    * built its parents) when one of those is free. The caller releases it.
    */
   reserveEngine(preferred: readonly string[], signal?: AbortSignal): Promise<EngineSlot>;
+  /** Multi-platform images (with --push): the platform → manifest digest map of an index in the registry. */
+  indexPlatforms?(ref: string): Promise<Record<string, string>>;
+  /**
+   * Multi-platform images: writes the image index over platform builds already in the registry under `ref`
+   * (a content tag), reads it back, and returns its digest.
+   */
+  pushIndex?(
+    ref: string,
+    platforms: ReadonlyArray<{ platform: string; digest: string }>,
+    annotations: Record<string, string>,
+  ): Promise<string>;
 }
 
 /** One engine, reserved for one image. */
@@ -71,6 +83,8 @@ export interface BuiltImage {
   repository: string;
   contentTag: string;
   hash: string;
+  /** A multi-platform image: each platform's manifest digest (what a child's FROM uses for that platform). */
+  platforms?: Record<string, string>;
 }
 
 export interface ImageTaskContext {
@@ -130,6 +144,13 @@ export async function runImageTask(
   // A parent that would be rebuilt gets a new digest, so this image's inputs change with it.
   if ([...parents].some((parent) => ctx.planned.has(parent))) return undefined;
   const salt = image.rebuild === 'daily' ? `rebuild-day:${ctx.today}` : undefined;
+  if (image.platforms) {
+    return runIndexTask(
+      { image, parsed, pinnedDockerfile, salt, pullsFrom, parents, platforms: image.platforms },
+      ctx,
+      signal,
+    );
+  }
   const inputs = await ctx.ports.hashInputs(image, pinnedDockerfile, salt);
   const repository = ctx.repositoryOf(image.name);
   const contentRef = `${repository}:${inputs.contentTag}`;
@@ -155,14 +176,7 @@ export async function runImageTask(
   try {
     ctx.hooks.onImageBuilding(image.name);
     if (ctx.pushing) await pullParents([...parents], slot, image.name, ctx, signal);
-    const base = baseOf(image, parsed, ctx);
-    const labels = ociLabels({
-      ...(base ? { base } : {}),
-      created: ctx.now(),
-      ...(await ctx.source()),
-      ...(versionOf(image.tags) ? { version: versionOf(image.tags)! } : {}),
-      inputHash: inputs.hash,
-    });
+    const labels = await imageLabels(image, parsed, inputs.hash, ctx);
     // Labels go in after hashing: `created` changes on every build and must not change the content tag.
     const cacheFrom = registryCache(image, repository, ctx);
     if (cacheFrom.length > 0) pullsFrom.add(parseReference(repository).registry);
@@ -180,16 +194,6 @@ export async function runImageTask(
   } finally {
     slot.release();
   }
-}
-
-/**
- * Where an image's earlier build is in the registry, for BuildKit to reuse its layers (inline cache): its
- * first human tag, which points at the last build of a run that succeeded. A CI runner starts with an empty
- * engine, and without this it would rebuild every step. It changes how fast, never what is built.
- */
-function registryCache(image: ImageConfig, repository: string, ctx: ImageTaskContext): string[] {
-  if (!ctx.pushing || ctx.noCache || image.tags.length === 0) return [];
-  return [`${repository}:${image.tags[0]}`];
 }
 
 /**
@@ -231,21 +235,4 @@ function pinnedText(target: ImageRefTarget, image: ImageConfig, ctx: ImageTaskCo
     );
   }
   return `${repositoryName(ref)}:${ref.tag}@${locked.digest}`;
-}
-
-function baseOf(
-  image: ImageConfig,
-  parsed: ParsedDockerfile,
-  ctx: ImageTaskContext,
-): { name: string; digest: string } | undefined {
-  const text = finalBaseText(parsed, image.target);
-  if (text === undefined) return undefined;
-  const target = ctx.classify(text);
-  if (target.kind === 'image') {
-    const parent = ctx.built.get(target.name);
-    return parent ? { name: `${parent.repository}:${parent.contentTag}`, digest: parent.digest } : undefined;
-  }
-  if (target.kind === 'invalid') return undefined;
-  const digest = parseReference(target.ref).digest ?? ctx.lock.upstream[target.ref]?.digest;
-  return digest ? { name: target.ref.replace(/@.*$/, ''), digest } : undefined;
 }

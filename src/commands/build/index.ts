@@ -2,12 +2,12 @@ import path from 'node:path';
 import type { CommandContext } from '../../cli/io.js';
 import type { Builder } from '../../engine/index.js';
 import { ExitCode, PinyardError } from '../../errors.js';
-import { imageRefClassifier, selectImages } from '../../graph/index.js';
+import { imageRefClassifier, platformProblems, selectImages } from '../../graph/index.js';
 import { parseReference } from '../../reference/index.js';
 import { RegistryClient } from '../../registry/index.js';
 import { type BuildReport, chooseReporters } from '../../report/build/index.js';
 import { runDag, type TaskOutcome } from '../../scheduler/index.js';
-import { loadProject } from '../load-project.js';
+import { collectPlatformProblems, loadProject } from '../load-project.js';
 import { type BuilderPreference, checkBuilderPreference } from './builders.js';
 import { chooseEngines } from './engines.js';
 import { ensureLock } from './ensure-lock.js';
@@ -65,8 +65,22 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
     resolver: registry,
     write: !dryRun,
   });
+  // Upstream indexes must have every platform an image is built for: known once the lock is.
+  const upstreamPlatforms = platformProblems(selected, manifest.images, (ref) => {
+    const platforms = lock.upstream[ref]?.platforms;
+    return platforms ? Object.keys(platforms) : undefined;
+  });
+  if (upstreamPlatforms.length > 0) throw collectPlatformProblems(upstreamPlatforms);
   const configs = new Map(manifest.images.map((i) => [i.name, i]));
   const selectedImages = selected.order.map((name) => configs.get(name)!);
+  const multiPlatform = selectedImages.filter((i) => i.platforms).map((i) => i.name);
+  if (multiPlatform.length > 0 && !pushing && !dryRun) {
+    throw new PinyardError(
+      'PINYARD_USAGE',
+      `${multiPlatform.join(', ')} ${multiPlatform.length === 1 ? 'is' : 'are'} built for several platforms, which makes an image index in a registry`,
+      { hint: 'build with --push (and `registry:` in images.yml)' },
+    );
+  }
   const builder = builderPreference(options, manifest, selectedImages);
   checkBuilderPreference(builder);
   for (const warning of secretLikeArgWarnings(selectedImages)) ctx.stderr.write(`${warning}\n`);

@@ -1,15 +1,17 @@
 import { contextTar } from '../../engine/context-tar.js';
 import type { Builder, Engine } from '../../engine/index.js';
+import { PinyardError } from '../../errors.js';
 import { contentTag, contextFiles, inputHash } from '../../hash/index.js';
 import type { ProjectManifest } from '../../manifest/index.js';
 import { parseReference, repositoryName } from '../../reference/index.js';
-import type { RegistryClient } from '../../registry/index.js';
+import { MediaType, type RegistryClient } from '../../registry/index.js';
 import type { BuildHooks } from '../../report/build/index.js';
 import { type BuilderPreference, chooseBuilders } from './builders.js';
 import { engineSlot } from './engine-slot.js';
 import { EngineSlots } from './engine-slots.js';
 import { connectEngines, type EngineChoice } from './engines.js';
 import type { TagMove } from './human-tags.js';
+import { imageIndexBytes, platformKey } from './image-index.js';
 import type { BuildPorts } from './image-task.js';
 
 export interface ConnectedPorts extends BuildPorts {
@@ -117,6 +119,68 @@ export async function connectPorts(options: {
         release: () => slots.give(engine.dockerHost),
       });
     },
+
+    ...(pushing
+      ? {
+          async indexPlatforms(ref: string) {
+            const index = await registry.getManifest(parseReference(ref));
+            if (index.kind !== 'index') return {};
+            return Object.fromEntries(
+              index.parsed.manifests.flatMap((m) =>
+                m.platform ? [[platformKey(m.platform), m.digest]] : [],
+              ),
+            );
+          },
+          async pushIndex(
+            ref: string,
+            platforms: ReadonlyArray<{ platform: string; digest: string }>,
+            annotations: Record<string, string>,
+          ) {
+            const target = parseReference(ref);
+            const entries = await Promise.all(
+              platforms.map(async ({ platform, digest }) => {
+                const stored = await registry.headManifest({ ...target, tag: undefined, digest });
+                if (!stored) {
+                  throw new PinyardError(
+                    'PINYARD_REGISTRY',
+                    `${ref}: the ${platform} build ${digest} is not in the registry`,
+                    {
+                      hint: 'it was pushed moments ago: run the build again',
+                    },
+                  );
+                }
+                return {
+                  platform,
+                  digest,
+                  size:
+                    stored.size ??
+                    (await registry.getManifest({ ...target, tag: undefined, digest })).bytes.length,
+                  mediaType: stored.mediaType,
+                };
+              }),
+            );
+            const bytes = imageIndexBytes(entries, annotations);
+            const digest = await registry.putManifest(
+              { ...target, tag: undefined },
+              target.tag!,
+              bytes,
+              MediaType.ociIndex,
+            );
+            // Read back: what children pin and human tags move to must be what the registry serves.
+            const served = await registry.headManifest(target);
+            if (served?.digest !== digest) {
+              throw new PinyardError(
+                'PINYARD_REGISTRY',
+                `wrote the index ${ref} as ${digest}, but the registry serves ${served?.digest ?? 'nothing'}`,
+                {
+                  hint: 'another push to the same tag may have raced this one; run the build again',
+                },
+              );
+            }
+            return digest;
+          },
+        }
+      : {}),
 
     async moveTags(moves) {
       if (!pushing) {

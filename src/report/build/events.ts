@@ -12,6 +12,8 @@ export interface ImageReport {
   status: ImageStatus;
   /** Manifest digest in the registry (pushed or reused), or the local image ID without a registry. */
   digest?: string;
+  /** A multi-platform image: `digest` is its index, and this each platform build's manifest digest. */
+  platforms?: Record<string, string>;
   /** Every tag the image has now: the content tag and, when the run succeeded, the human tags. */
   tags: string[];
   /** Input hash (sha256:…) the content tag is derived from. */

@@ -53,6 +53,7 @@ function orderImage(image: ImageReport): ImageReport {
     name: image.name,
     status: image.status,
     digest: image.digest,
+    platforms: image.platforms,
     tags: image.tags,
     hash: image.hash,
     parents: image.parents,

@@ -1,8 +1,9 @@
 import type { ImageGraph } from '../../graph/index.js';
+import type { PlatformsByImage } from './json.js';
 import { placeImages } from './placement.js';
 
 /** The human view of `plan`: upstream refs at the roots, each image under the parent it is built FROM. */
-export function renderTree(graph: ImageGraph): string {
+export function renderTree(graph: ImageGraph, platforms: PlatformsByImage = new Map()): string {
   const { roots, children, others } = placeImages(graph);
   const lines: string[] = [];
   const walk = (name: string, prefix: string) => {
@@ -10,7 +11,11 @@ export function renderTree(graph: ImageGraph): string {
     kids.forEach((child, i) => {
       const last = i === kids.length - 1;
       const also = others.get(child);
-      lines.push(`${prefix}${last ? '└── ' : '├── '}${child}${also ? `  (also ${also.join(', ')})` : ''}`);
+      const list = platforms.get(child);
+      const on = list ? `  [${list.join(', ')}]` : '';
+      lines.push(
+        `${prefix}${last ? '└── ' : '├── '}${child}${on}${also ? `  (also ${also.join(', ')})` : ''}`,
+      );
       walk(child, `${prefix}${last ? '    ' : '│   '}`);
     });
   };

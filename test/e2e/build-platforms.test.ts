@@ -1,0 +1,209 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { BuildReport } from '../../src/report/build/index.js';
+import { runCli } from '../helpers/run-cli.js';
+import { tempProject } from '../helpers/temp-project.js';
+import { worldFromEnv, writeDockerConfig } from '../world/index.js';
+
+/**
+ * Multi-platform images, built for real on the test world's one engine: its arm64 upstream stand-ins hold
+ * this machine's own busybox (see test/world/upstream-seed.ts), so arm64 builds run their RUN steps here
+ * without emulation. What is checked is what docker, skopeo and a registry see of the result.
+ */
+const world = worldFromEnv();
+const { dev } = world.users;
+let run = 0;
+
+function platformsProject(manifestExtra = '') {
+  const registry = `${world.tokenRegistry.host}/dev/mp${Date.now()}-${run++}`;
+  const dir = tempProject({
+    'images.yml': [
+      'version: 1',
+      `registry: ${registry}`,
+      `mirrors: { docker.io: ["${world.upstream.host}"] }`,
+      'platforms: [linux/amd64, linux/arm64]',
+      'images:',
+      '  base: { context: base, tags: ["1"] }',
+      '  mid: { context: mid, tags: ["1"] }',
+      '  leaf: { context: leaf, tags: ["1"] }',
+      '  amd-only: { context: amd-only, platforms: [linux/amd64], tags: ["1"] }',
+      manifestExtra,
+      '',
+    ].join('\n'),
+    'base/Dockerfile': 'FROM alpine:3.20\nARG TARGETARCH\nRUN echo "base for $TARGETARCH" > /base-arch\n',
+    'mid/Dockerfile': 'FROM base\nRUN echo mid > /mid\n',
+    'leaf/Dockerfile': 'FROM mid\nARG TARGETARCH\nRUN echo "$TARGETARCH" > /leaf-arch\n',
+    'amd-only/Dockerfile': 'FROM base\nRUN echo amd > /amd\n',
+  });
+  return { dir, registry };
+}
+
+async function envFor(dir: string): Promise<NodeJS.ProcessEnv> {
+  const dockerConfig = await writeDockerConfig(path.join(dir, '.docker'), [
+    { host: world.tokenRegistry.host, user: dev },
+  ]);
+  return { ...process.env, DOCKER_CONFIG: dockerConfig, DOCKER_HOST: world.dockerHost };
+}
+
+async function build(dir: string, env: NodeJS.ProcessEnv, ...args: string[]) {
+  const result = await runCli(['--json', 'build', '--push', ...args], dir, env);
+  return { ...result, report: result.stdout ? (JSON.parse(result.stdout) as BuildReport) : undefined };
+}
+
+/** `skopeo inspect --raw`: the manifest exactly as the registry serves it. */
+async function raw(ref: string) {
+  const { stdout } = await execa('skopeo', [
+    'inspect',
+    '--raw',
+    '--tls-verify=false',
+    '--creds',
+    `${dev.username}:${dev.password}`,
+    `docker://${ref}`,
+  ]);
+  return JSON.parse(stdout);
+}
+
+async function config(ref: string, platform: string) {
+  const [os, arch] = platform.split('/');
+  const { stdout } = await execa('skopeo', [
+    'inspect',
+    '--config',
+    '--tls-verify=false',
+    `--override-os=${os}`,
+    `--override-arch=${arch}`,
+    '--creds',
+    `${dev.username}:${dev.password}`,
+    `docker://${ref}`,
+  ]);
+  return JSON.parse(stdout) as { architecture: string; config: { Labels: Record<string, string> } };
+}
+
+describe('pinyard build for several platforms', () => {
+  let project: { dir: string; registry: string };
+  let env: NodeJS.ProcessEnv;
+  let first: Awaited<ReturnType<typeof build>>;
+  beforeAll(async () => {
+    project = platformsProject();
+    env = await envFor(project.dir);
+    first = await build(project.dir, env);
+  });
+
+  it('pushes one image index per image, with each platform', async () => {
+    expect(first.code).toBe(0);
+    for (const name of ['base', 'mid', 'leaf']) {
+      const image = first.report!.images.find((i) => i.name === name)!;
+      const index = await raw(`${project.registry}/${name}:1`);
+      expect(index.mediaType).toBe('application/vnd.oci.image.index.v1+json');
+      expect(
+        index.manifests.map((m: { platform: { architecture: string } }) => m.platform.architecture),
+      ).toEqual(['amd64', 'arm64']);
+      // The report gives the index digest and each platform's, and the registry agrees.
+      expect(Object.keys(image.platforms!)).toEqual(['linux/amd64', 'linux/arm64']);
+      expect(index.manifests.map((m: { digest: string }) => m.digest)).toEqual(
+        Object.values(image.platforms!),
+      );
+    }
+    expect((await raw(`${project.registry}/base:1`)).annotations).toMatchObject({
+      'org.opencontainers.image.version': '1',
+    });
+  });
+
+  it('builds arm64 as arm64: TARGETARCH, the config, and base.digest naming the parent’s arm64 manifest', async () => {
+    const mid = first.report!.images.find((i) => i.name === 'mid')!;
+    const leaf = await config(`${project.registry}/leaf:1`, 'linux/arm64');
+    expect(leaf.architecture).toBe('arm64');
+    expect(leaf.config.Labels['org.opencontainers.image.base.digest']).toBe(mid.platforms!['linux/arm64']);
+    const amd = await config(`${project.registry}/leaf:1`, 'linux/amd64');
+    expect(amd.config.Labels['org.opencontainers.image.base.digest']).toBe(mid.platforms!['linux/amd64']);
+    await execa('docker', ['pull', '--platform', 'linux/arm64', `${project.registry}/leaf:1`], { env });
+    const { stdout } = await execa(
+      'docker',
+      [
+        'run',
+        '--rm',
+        '--platform',
+        'linux/arm64',
+        `${project.registry}/leaf:1`,
+        'cat',
+        '/leaf-arch',
+        '/base-arch',
+      ],
+      { env },
+    );
+    expect(stdout.split('\n')).toEqual(['arm64', 'base for arm64']);
+  });
+
+  it('keeps an amd64-only image beside them a one-platform index', async () => {
+    const index = await raw(`${project.registry}/amd-only:1`);
+    expect(index.manifests).toHaveLength(1);
+    expect(index.manifests[0].platform).toEqual({ architecture: 'amd64', os: 'linux' });
+  });
+
+  it('rebuilds nothing on a second run: each index is found by its content tag', async () => {
+    const again = await build(project.dir, env);
+    expect(again.code).toBe(0);
+    expect(again.report!.images.map((i) => i.status)).toEqual(Array(4).fill('skipped'));
+    expect(again.report!.images.find((i) => i.name === 'leaf')!.digest).toBe(
+      first.report!.images.find((i) => i.name === 'leaf')!.digest,
+    );
+  });
+
+  it('builds only the new platform when one is added, and a new index', async () => {
+    const manifest = path.join(project.dir, 'images.yml');
+    const { readFile } = await import('node:fs/promises');
+    const text = await readFile(manifest, 'utf8');
+    await writeFile(
+      manifest,
+      text.replace(
+        'amd-only: { context: amd-only, platforms: [linux/amd64]',
+        'amd-only: { context: amd-only, platforms: [linux/amd64, linux/arm64]',
+      ),
+    );
+    const added = await build(project.dir, env);
+    expect(added.code).toBe(0);
+    const amdOnly = added.report!.images.find((i) => i.name === 'amd-only')!;
+    expect(amdOnly.status).toBe('built');
+    const log = await readFile(path.join(project.dir, '.pinyard/logs/amd-only.log'), 'utf8');
+    expect(log).toMatch(/linux\/amd64: reusing /);
+    expect(log).toMatch(/linux\/arm64: building on /);
+    expect((await raw(`${project.registry}/amd-only:1`)).manifests).toHaveLength(2);
+  });
+});
+
+describe('platforms a parent lacks', () => {
+  it('refuses a child built for a platform its parent lacks (exit 2), before anything is built', async () => {
+    const { dir } = platformsProject('  odd: { context: odd, platforms: [linux/arm64, linux/s390x] }');
+    await writeFile(path.join(dir, 'odd-Dockerfile'), '');
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(path.join(dir, 'odd'));
+    await writeFile(path.join(dir, 'odd/Dockerfile'), 'FROM amd-only\n');
+    const result = await runCli(['build', '--push'], dir, await envFor(dir));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /odd\/Dockerfile:1:1: odd is built for linux\/arm64, linux\/s390x, but its parent amd-only has no linux\/arm64, linux\/s390x/,
+    );
+    const plan = await runCli(['plan'], dir, await envFor(dir));
+    expect(plan.code).toBe(2);
+  });
+
+  it('refuses an upstream image the lock records without the platform (exit 2)', async () => {
+    const { dir } = platformsProject('  zarch: { context: zarch, platforms: [linux/s390x] }');
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(path.join(dir, 'zarch'));
+    await writeFile(path.join(dir, 'zarch/Dockerfile'), 'FROM alpine:3.20\n');
+    const result = await runCli(['build', '--push'], dir, await envFor(dir));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /zarch is built for linux\/s390x, but docker\.io\/library\/alpine:3\.20 has no linux\/s390x/,
+    );
+  });
+
+  it('refuses a multi-platform build without --push (exit 2)', async () => {
+    const { dir } = platformsProject();
+    const result = await runCli(['build'], dir, await envFor(dir));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/built for several platforms, which makes an image index in a registry/);
+  });
+});
