@@ -90,6 +90,15 @@ export class DockerEngine implements Engine {
     }
   }
 
+  async platform(): Promise<string> {
+    try {
+      const version = (await this.#docker.version()) as { Os?: string; Arch?: string };
+      return `${version.Os ?? 'linux'}/${version.Arch ?? 'amd64'}`;
+    } catch (e) {
+      throw engineError(e, this.#address, 'to say its platform');
+    }
+  }
+
   async build(options: BuildOptions): Promise<BuildResult> {
     const { signal } = options;
     const buildkit = options.builder === 'buildkit';

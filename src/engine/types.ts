@@ -21,6 +21,8 @@ export interface Engine {
   ping(options?: { signal?: AbortSignal }): Promise<void>;
   /** The builder this engine offers: BuildKit unless it says otherwise, with the reason then. */
   builderSupport(): Promise<BuilderSupport>;
+  /** The platform the engine runs on (`linux/amd64`): what it builds without emulation. */
+  platform(): Promise<string>;
   build(options: BuildOptions): Promise<BuildResult>;
   /** Pushes one tag (`host/repo:tag`; `latest` when none) and returns what the registry stored. */
   push(ref: string, options?: TransferOptions): Promise<PushResult>;

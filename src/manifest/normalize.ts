@@ -47,6 +47,8 @@ export interface ProjectManifest {
   environments: EnvironmentConfig[];
   /** DOCKER_HOST URLs `build` spreads its images over; empty: the one engine of DOCKER_HOST. */
   engines: string[];
+  /** Platforms an engine of `engines` builds natively, where images.yml says so (by address). */
+  enginePlatforms?: Record<string, string[]>;
   /** `builder:`; unset: BuildKit where the engine has it, else the classic builder. */
   builder?: 'buildkit' | 'classic';
   /** Sorted by name, so every later output is deterministic. */
@@ -88,7 +90,10 @@ export function normalizeManifest(parsed: ParsedManifest, absoluteFile: string):
     mirrors: { ...raw.mirrors },
     insecureRegistries: [...(raw.insecureRegistries ?? [])],
     environments,
-    engines: [...(raw.engines ?? [])],
+    engines: (raw.engines ?? []).map((e) => (typeof e === 'string' ? e : e.host)),
+    enginePlatforms: Object.fromEntries(
+      (raw.engines ?? []).flatMap((e) => (typeof e === 'string' ? [] : [[e.host, [...e.platforms]]])),
+    ),
     ...(raw.builder ? { builder: raw.builder } : {}),
     images,
   };

@@ -115,7 +115,17 @@ export const Manifest = z.strictObject({
     .describe('Registries that may be reached over plain HTTP (loopback always may).'),
   environments: z.record(z.string(), Environment).optional(),
   engines: z
-    .array(quotedString('an engine'))
+    .array(
+      z.union([
+        quotedString('an engine'),
+        z
+          .strictObject({
+            host: quotedString('host').describe('The engine, as a DOCKER_HOST URL.'),
+            platforms: Platforms.describe('Platforms it builds natively (default: its own, asked of it).'),
+          })
+          .describe('An engine and the platforms it builds natively.'),
+      ]),
+    )
     .optional()
     .describe(
       'Docker engines to build on at once, as DOCKER_HOST URLs (unix://, tcp://, ssh://); `build --engine` overrides them.',

@@ -1,11 +1,11 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildReport } from '../../src/report/build/index.js';
 import { runCli } from '../helpers/run-cli.js';
 import { tempProject } from '../helpers/temp-project.js';
-import { worldFromEnv, writeDockerConfig } from '../world/index.js';
+import { type SecondEngine, startSecondEngine, worldFromEnv, writeDockerConfig } from '../world/index.js';
 
 /**
  * Multi-platform images, built for real on the test world's one engine: its arm64 upstream stand-ins hold
@@ -30,6 +30,8 @@ function platformsProject(manifestExtra = '') {
       '  leaf: { context: leaf, tags: ["1"] }',
       '  amd-only: { context: amd-only, platforms: [linux/amd64], tags: ["1"] }',
       manifestExtra,
+      'environments:',
+      '  staging: { repository: "staging/{name}" }',
       '',
     ].join('\n'),
     'base/Dockerfile': 'FROM alpine:3.20\nARG TARGETARCH\nRUN echo "base for $TARGETARCH" > /base-arch\n',
@@ -141,6 +143,23 @@ describe('pinyard build for several platforms', () => {
     expect(index.manifests[0].platform).toEqual({ architecture: 'amd64', os: 'linux' });
   });
 
+  it('promotes the whole index: every platform, same digest', async () => {
+    const leaf = first.report!.images.find((i) => i.name === 'leaf')!;
+    const promoted = await runCli(['promote', 'leaf:1', '--to', 'staging'], project.dir, env);
+    expect(promoted.code).toBe(0);
+    const index = await raw(`${project.registry}/staging/leaf:1`);
+    expect(index.manifests.map((m: { digest: string }) => m.digest)).toEqual(Object.values(leaf.platforms!));
+    const { stdout } = await execa('skopeo', [
+      'inspect',
+      '--raw',
+      '--tls-verify=false',
+      '--creds',
+      `${dev.username}:${dev.password}`,
+      `docker://${project.registry}/staging/leaf@${leaf.digest}`,
+    ]);
+    expect(JSON.parse(stdout).manifests).toHaveLength(2);
+  });
+
   it('rebuilds nothing on a second run: each index is found by its content tag', async () => {
     const again = await build(project.dir, env);
     expect(again.code).toBe(0);
@@ -152,7 +171,6 @@ describe('pinyard build for several platforms', () => {
 
   it('builds only the new platform when one is added, and a new index', async () => {
     const manifest = path.join(project.dir, 'images.yml');
-    const { readFile } = await import('node:fs/promises');
     const text = await readFile(manifest, 'utf8');
     await writeFile(
       manifest,
@@ -169,6 +187,38 @@ describe('pinyard build for several platforms', () => {
     expect(log).toMatch(/linux\/amd64: reusing /);
     expect(log).toMatch(/linux\/arm64: building on /);
     expect((await raw(`${project.registry}/amd-only:1`)).manifests).toHaveLength(2);
+  });
+});
+
+describe('engines that declare the platforms they build', () => {
+  let second: SecondEngine;
+  beforeAll(async () => {
+    second = await startSecondEngine(world, (line) => process.stderr.write(`[world] ${line}\n`));
+  });
+  afterAll(async () => {
+    await second?.stop();
+  });
+
+  it('sends each platform build to the engine that declares it', async () => {
+    const { dir } = platformsProject();
+    const manifest = path.join(dir, 'images.yml');
+    const text = await readFile(manifest, 'utf8');
+    await writeFile(
+      manifest,
+      text.replace(
+        'platforms: [linux/amd64, linux/arm64]',
+        // Declared the other way round from what the least busy engine would get: both engines run amd64
+        // (and this machine's arm64 stand-ins), so only the declaration can put each build where it goes.
+        `platforms: [linux/amd64, linux/arm64]\nengines:\n  - { host: "${world.dockerHost}", platforms: [linux/arm64] }\n  - { host: "${second.dockerHost}", platforms: [linux/amd64] }`,
+      ),
+    );
+    const result = await build(dir, await envFor(dir), '--only', 'mid');
+    expect(result.code).toBe(0);
+    for (const name of ['base', 'mid']) {
+      const log = await readFile(path.join(dir, `.pinyard/logs/${name}.log`), 'utf8');
+      expect(log).toContain(`linux/arm64: building on ${world.dockerHost}`);
+      expect(log).toContain(`linux/amd64: building on ${second.dockerHost}`);
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { INJECTED_DOCKERFILE } from '../../engine/context-tar.js';
-import type { Builder, Engine } from '../../engine/index.js';
+import { BuildError, type Builder, type Engine } from '../../engine/index.js';
 import { PinyardError } from '../../errors.js';
 import type { ProjectManifest } from '../../manifest/index.js';
 import { parseReference } from '../../reference/index.js';
@@ -20,6 +20,8 @@ export interface EngineSlotOptions {
   noCache: boolean;
   /** Each image's build secrets by id (read before the run started). */
   secrets: ReadonlyMap<string, ReadonlyMap<string, Buffer>>;
+  /** Set when this engine builds a platform it does not run natively: through emulation (binfmt/QEMU). */
+  emulating?: string;
   /** Frees the slot; called once, however often release() is. */
   release(): void;
 }
@@ -38,23 +40,33 @@ export function engineSlot(engine: Engine, options: EngineSlotOptions): EngineSl
     },
     async build(image, inputs, { dockerfileText, tags, signal, name, pullsFrom, cacheFrom }) {
       const buildkit = builder === 'buildkit';
-      return engine.build({
-        builder,
-        context: await inputs.context(dockerfileText),
-        dockerfile: INJECTED_DOCKERFILE,
-        dockerfilePath: path.relative(manifest.dir, image.dockerfile),
-        tags,
-        buildArgs: image.args,
-        ...(image.target ? { target: image.target } : {}),
-        ...(image.platform ? { platform: image.platform } : {}),
-        ...(options.noCache ? { noCache: true } : {}),
-        registryHosts: withMirrors(pullsFrom, manifest.mirrors),
-        ...(buildkit ? { secrets: options.secrets.get(image.name) ?? new Map(), cacheFrom } : {}),
-        signal,
-        onStep: (step) =>
-          hooks.onImageStep(name, step.number, step.total, step.instruction, step.stage, step.cached),
-        onLine: onLine(name),
-      });
+      if (options.emulating) {
+        hooks.onImageLog(
+          name,
+          `${engine.dockerHost} builds ${options.emulating} through emulation (no engine that builds it natively was free)`,
+        );
+      }
+      return withEmulationHint(
+        engine.dockerHost,
+        image.platform,
+        engine.build({
+          builder,
+          context: await inputs.context(dockerfileText),
+          dockerfile: INJECTED_DOCKERFILE,
+          dockerfilePath: path.relative(manifest.dir, image.dockerfile),
+          tags,
+          buildArgs: image.args,
+          ...(image.target ? { target: image.target } : {}),
+          ...(image.platform ? { platform: image.platform } : {}),
+          ...(options.noCache ? { noCache: true } : {}),
+          registryHosts: withMirrors(pullsFrom, manifest.mirrors),
+          ...(buildkit ? { secrets: options.secrets.get(image.name) ?? new Map(), cacheFrom } : {}),
+          signal,
+          onStep: (step) =>
+            hooks.onImageStep(name, step.number, step.total, step.instruction, step.stage, step.cached),
+          onLine: onLine(name),
+        }),
+      );
     },
     ...(registry
       ? {
@@ -85,4 +97,30 @@ export function engineSlot(engine: Engine, options: EngineSlotOptions): EngineSl
 function withMirrors(hosts: string[], mirrors: Record<string, string[]>): string[] {
   const byKey = new Map(Object.entries(mirrors).map(([host, list]) => [normalizeRegistryKey(host), list]));
   return [...new Set(hosts.flatMap((host) => [host, ...(byKey.get(normalizeRegistryKey(host)) ?? [])]))];
+}
+
+/**
+ * `exec format error`: a RUN step ran a binary of another architecture, which an engine can do only with
+ * binfmt/QEMU handlers installed. Say which engine and platform, and the two ways out.
+ */
+async function withEmulationHint<T>(
+  engine: string,
+  platform: string | undefined,
+  build: Promise<T>,
+): Promise<T> {
+  try {
+    return await build;
+  } catch (error) {
+    if (
+      !(error instanceof BuildError) ||
+      !/exec format error/i.test(`${error.message}\n${error.lastLines.join('\n')}`)
+    ) {
+      throw error;
+    }
+    throw new BuildError(error.message, {
+      ...(error.step ? { step: error.step } : {}),
+      lastLines: error.lastLines,
+      hint: `the engine at ${engine} cannot run ${platform ?? 'this platform'}'s binaries: install QEMU's binfmt handlers on it (docker run --privileged --rm tonistiigi/binfmt --install all), or add an engine that builds ${platform ?? 'it'} natively (engines: [{ host: …, platforms: [${platform ?? '…'}] }])`,
+    });
+  }
 }

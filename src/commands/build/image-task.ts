@@ -23,7 +23,7 @@ export interface BuildPorts {
    * A build slot on one engine for one image's pulls, build and push, near `preferred` (the engines that
    * built its parents) when one of those is free. The caller releases it.
    */
-  reserveEngine(preferred: readonly string[], signal?: AbortSignal): Promise<EngineSlot>;
+  reserveEngine(preferred: readonly string[], signal?: AbortSignal, platform?: string): Promise<EngineSlot>;
   /** Multi-platform images (with --push): the platform → manifest digest map of an index in the registry. */
   indexPlatforms?(ref: string): Promise<Record<string, string>>;
   /**

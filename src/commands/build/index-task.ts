@@ -116,7 +116,7 @@ async function platformBuild(
   const preferred = [...inputs.parents].flatMap(
     (parent) => ctx.placements.get(`${parent}@${platform}`) ?? [],
   );
-  const slot = await ctx.ports.reserveEngine(preferred, signal);
+  const slot = await ctx.ports.reserveEngine(preferred, signal, platform);
   ctx.placements.set(key, slot.engine);
   if (!ctx.placements.has(name)) ctx.placements.set(name, slot.engine);
   ctx.builders.set(name, slot.builder);

@@ -3,7 +3,7 @@ import type { Builder, Engine } from '../../engine/index.js';
 import { PinyardError } from '../../errors.js';
 import { contentTag, contextFiles, inputHash } from '../../hash/index.js';
 import type { ProjectManifest } from '../../manifest/index.js';
-import { parseReference, repositoryName } from '../../reference/index.js';
+import { normalizePlatform, parseReference, repositoryName } from '../../reference/index.js';
 import { MediaType, type RegistryClient } from '../../registry/index.js';
 import type { BuildHooks } from '../../report/build/index.js';
 import { type BuilderPreference, chooseBuilders } from './builders.js';
@@ -50,6 +50,8 @@ export async function connectPorts(options: {
     | Promise<{
         byHost: Map<string, Engine>;
         builders: Map<string, Builder>;
+        /** What each engine builds natively: as images.yml declares, else its own platform. */
+        natives: Map<string, string[]>;
         slots: EngineSlots;
         local: Engine;
       }>
@@ -60,10 +62,22 @@ export async function connectPorts(options: {
       async (list) => {
         const byHost = new Map(list.map((engine) => [engine.dockerHost, engine]));
         const builders = await chooseBuilders(list, options.builder, options.notice);
+        const natives = new Map(
+          await Promise.all(
+            list.map(
+              async (engine) =>
+                [
+                  engine.dockerHost,
+                  manifest.enginePlatforms?.[engine.dockerHost] ?? [await engine.platform()],
+                ] as const,
+            ),
+          ),
+        );
         // Without --push there is exactly one engine (the command refuses more): it holds every image.
         return {
           byHost,
           builders,
+          natives: new Map([...natives].map(([host, list]) => [host, [...list]])),
           slots: new EngineSlots([...byHost.keys()], options.slotsPerEngine),
           local: list[0]!,
         };
@@ -110,12 +124,20 @@ export async function connectPorts(options: {
       return (await (await engines()).local.inspect(ref))?.id;
     },
 
-    async reserveEngine(preferred, signal) {
-      const { byHost, builders, slots } = await engines();
-      const engine = byHost.get(await slots.acquire(preferred, signal))!;
+    async reserveEngine(preferred, signal, platform) {
+      const { byHost, builders, natives, slots } = await engines();
+      // A platform build goes to an engine that builds it natively when one is free (the parent's first),
+      // else to any engine, which emulates it.
+      const native = (host: string) =>
+        platform === undefined ||
+        (natives.get(host) ?? []).some((p) => normalizePlatform(p) === normalizePlatform(platform));
+      const nativeHosts = [...byHost.keys()].filter(native);
+      const order = platform === undefined ? preferred : [...preferred.filter(native), ...nativeHosts];
+      const engine = byHost.get(await slots.acquire(order, signal))!;
       return engineSlot(engine, {
         ...buildOptions,
         builder: builders.get(engine.dockerHost)!,
+        ...(platform && !native(engine.dockerHost) ? { emulating: platform } : {}),
         release: () => slots.give(engine.dockerHost),
       });
     },
