@@ -25,7 +25,7 @@ export function engineSlot(engine: Engine, options: EngineSlotOptions): EngineSl
   let released = false;
   const onLine = (name: string) => (line: string) => hooks.onImageLog(name, line);
   return {
-    engine: engine.dockerHost,
+    engine: engine.name,
     async pull(ref, { signal, name }) {
       await engine.pull(ref, { signal, onLine: onLine(name) });
     },

@@ -26,7 +26,7 @@ export interface BuildPorts {
 
 /** One engine, reserved for one image. */
 export interface EngineSlot {
-  /** The engine's DOCKER_HOST URL, as the report names it. */
+  /** The engine's name as the report gives it: its docker context, or its DOCKER_HOST URL. */
   readonly engine: string;
   /** Pulls `repository@digest` from the registry into this engine. */
   pull(ref: string, options: { signal: AbortSignal; name: string }): Promise<void>;
@@ -81,6 +81,8 @@ export interface ImageTaskContext {
   source: () => Promise<SourceInfo>;
   hooks: Required<BuildHooks>;
   now: () => Date;
+  /** Name the engine of each build in the progress output: several engines, or a docker context. */
+  showEngines?: boolean;
 }
 
 /**
@@ -129,7 +131,7 @@ export async function runImageTask(
   const slot = await ctx.ports.reserveEngine(placedParents, signal);
   ctx.placements.set(image.name, slot.engine);
   try {
-    ctx.hooks.onImageBuilding(image.name);
+    ctx.hooks.onImageBuilding(image.name, ctx.showEngines ? slot.engine : undefined);
     if (ctx.pushing) await pullParents([...parents], slot, image.name, ctx, signal);
     const base = baseOf(image, parsed, ctx);
     const labels = ociLabels({

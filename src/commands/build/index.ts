@@ -7,7 +7,7 @@ import { RegistryClient } from '../../registry/index.js';
 import { type BuildReport, chooseReporters } from '../../report/build/index.js';
 import { runDag, type TaskOutcome } from '../../scheduler/index.js';
 import { loadProject } from '../load-project.js';
-import { chooseEngines } from './engines.js';
+import { chooseEngines, engineEndpoints } from './engines.js';
 import { ensureLock } from './ensure-lock.js';
 import { plannedTagMoves } from './human-tags.js';
 import { imageReport } from './image-report.js';
@@ -48,6 +48,7 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
     });
   }
   const engines = chooseEngines(options.engine, manifest, pushing);
+  const endpoints = engineEndpoints(engines, ctx.env);
   const selected = options.only?.length ? selectImages(graph, options.only) : graph;
   const registry = new RegistryClient({ insecureRegistries: manifest.insecureRegistries, env: ctx.env });
   const frozen = Boolean(options.frozen);
@@ -77,6 +78,7 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
     pushing,
     hooks,
     engines,
+    endpoints,
     slotsPerEngine: options.concurrency,
   });
   const nodes = selected.order.map((name) => ({ name, parents: selected.images.get(name)!.parents }));
@@ -106,6 +108,7 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
     source: () => (source ??= sourceInfo(manifest.dir, ctx.env)),
     hooks,
     now: () => new Date(),
+    showEngines: endpoints.length > 1 || endpoints.some((e) => e.origin.kind === 'context'),
   };
   const report = (name: string, outcome: TaskOutcome) => ({
     ...imageReport(

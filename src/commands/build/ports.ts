@@ -1,4 +1,5 @@
 import { contextTar } from '../../engine/context-tar.js';
+import type { EngineEndpoint } from '../../engine/engine-endpoint.js';
 import type { Engine } from '../../engine/index.js';
 import { contentTag, contextFiles, inputHash } from '../../hash/index.js';
 import type { ProjectManifest } from '../../manifest/index.js';
@@ -30,18 +31,22 @@ export async function connectPorts(options: {
   pushing: boolean;
   hooks: Required<BuildHooks>;
   engines: EngineChoice;
+  /** Where each engine of `engines` is (engineEndpoints). */
+  endpoints: EngineEndpoint[];
   /** `--concurrency`: builds at once on each engine. */
   slotsPerEngine: number;
 }): Promise<ConnectedPorts> {
   const { manifest, registry, pushing, hooks } = options;
+  const registryHosts = manifest.registry ? [parseReference(`${manifest.registry}/x`).registry] : [];
   // Engines are connected (and all pinged) when first needed: with --push, a run that finds every content
   // tag in the registry never needs one. Without --push the first question already goes to the engine.
   let connected: Promise<{ byHost: Map<string, Engine>; slots: EngineSlots; local: Engine }> | undefined;
   let failure: unknown;
   const engines = () => {
-    connected ??= connectEngines(options.engines, options.env).then(
+    connected ??= connectEngines(options.engines, options.endpoints, options.env, registryHosts).then(
       (list) => {
-        const byHost = new Map(list.map((engine) => [engine.dockerHost, engine]));
+        // Keyed by the name the report shows: the docker context's name, or the address.
+        const byHost = new Map(list.map((engine) => [engine.name, engine]));
         // Without --push there is exactly one engine (the command refuses more): it holds every image.
         return {
           byHost,
@@ -61,7 +66,7 @@ export async function connectPorts(options: {
     manifest,
     registry: pushing ? registry : undefined,
     hooks,
-    registryHosts: manifest.registry ? [parseReference(`${manifest.registry}/x`).registry] : [],
+    registryHosts,
   };
 
   return {
@@ -95,7 +100,7 @@ export async function connectPorts(options: {
       const engine = byHost.get(await slots.acquire(preferred, signal))!;
       return engineSlot(engine, {
         ...buildOptions,
-        release: () => slots.give(engine.dockerHost),
+        release: () => slots.give(engine.name),
       });
     },
 

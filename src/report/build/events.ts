@@ -18,7 +18,7 @@ export interface ImageReport {
   hash?: string;
   parents: string[];
   durationMs: number;
-  /** DOCKER_HOST URL of the engine it was built on (not set for a skipped image). */
+  /** The engine it was built on: its docker context name, or its address (not set for a skipped image). */
   engine?: string;
   /** Why it failed or which failed ancestor blocked it. */
   error?: { code: string; message: string; step?: string; lastLines?: string[] };
@@ -40,7 +40,11 @@ export interface BuildHooks {
   onPlan?(images: Array<{ name: string; parents: string[] }>): void;
   /** Inputs hashed; checking whether the content tag exists already. */
   onImageChecking?(name: string): void;
-  onImageBuilding?(name: string): void;
+  /**
+   * Building starts; `engine` names the engine (its docker context, or its address) when the run has a
+   * name worth showing: several engines, or a docker context.
+   */
+  onImageBuilding?(name: string, engine?: string): void;
   /** `Step 3/7 : RUN …` of the classic builder. */
   onImageStep?(name: string, step: number, total: number, instruction: string): void;
   /** Every line of build output (also written to the image's log file). */
