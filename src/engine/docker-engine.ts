@@ -65,7 +65,7 @@ export class DockerEngine implements Engine {
     this.dockerHost = endpoint.dockerHost;
     this.name = endpoint.name;
     this.#address = endpoint;
-    this.#docker = createClient(connection, endpoint);
+    this.#docker = createClient(connection, endpoint, env);
     this.#credentials = options.credentials ?? new CredentialStore({ env, homeDir });
     this.#guard = plainTcpGuard(endpoint, isPlainRemoteTcp(connection), env);
   }
@@ -337,9 +337,13 @@ function buildQuery(options: BuildOptions): Record<string, unknown> {
   };
 }
 
-function createClient(connection: EngineConnection, endpoint: EngineEndpoint): Docker {
+function createClient(
+  connection: EngineConnection,
+  endpoint: EngineEndpoint,
+  env: NodeJS.ProcessEnv,
+): Docker {
   const tls = connection.tls === undefined ? {} : tlsOptions(connection.tls, endpoint);
-  const ssh = connection.ssh === undefined ? {} : { agent: sshAgent(connection.ssh) };
+  const ssh = connection.ssh === undefined ? {} : { agent: sshAgent(connection.ssh, env) };
   try {
     return new Docker({ ...connection.options, ...tls, ...ssh });
   } catch (e) {

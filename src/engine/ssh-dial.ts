@@ -30,9 +30,10 @@ export function sshArgs(target: SshTarget): string[] {
  * An HTTP agent whose connections are `ssh … docker system dial-stdio` processes. Kept alive between
  * requests, so a run starts a few ssh processes, not one per request.
  */
-export function sshAgent(target: SshTarget, program = 'ssh'): Agent {
+export function sshAgent(target: SshTarget, env: NodeJS.ProcessEnv): Agent {
   const agent = new Agent({ keepAlive: true });
-  const dial = () => new SshChannel(spawn(program, sshArgs(target), { stdio: 'pipe' }), target);
+  // `ssh` from env's PATH, with env's SSH_AUTH_SOCK: the same ssh the user's docker would run.
+  const dial = () => new SshChannel(spawn('ssh', sshArgs(target), { stdio: 'pipe', env }), target);
   // http.Agent takes its sockets from createConnection; any Duplex with a socket's few methods will do.
   (agent as unknown as { createConnection: () => Duplex }).createConnection = dial;
   return agent;
