@@ -3,8 +3,10 @@ import { benchBuild } from './build.js';
 import { benchLock } from './lock.js';
 import { benchPlan } from './plan.js';
 import { benchPromote } from './promote.js';
+import { benchStartUp } from './start-up.js';
 
 const benchmarks: Record<string, () => void | Promise<void>> = {
+  'start-up': benchStartUp,
   plan: benchPlan,
   lock: benchLock,
   build: benchBuild,

@@ -46,6 +46,10 @@ export const ErrorCodes = {
   PINYARD_REGISTRY: ExitCode.failed,
   PINYARD_CREDENTIALS: ExitCode.failed,
   PINYARD_ENGINE: ExitCode.failed,
+  /** A docker context that does not exist or cannot be read (DOCKER_CONTEXT, currentContext, context:NAME). */
+  PINYARD_ENGINE_CONTEXT: ExitCode.badInput,
+  /** Registry credentials that would cross plain tcp:// to an engine on another host: refused. */
+  PINYARD_INSECURE_ENGINE: ExitCode.badInput,
   PINYARD_BUILD_FAILED: ExitCode.failed,
   /** In build reports only: an image that never ran because an ancestor failed. */
   PINYARD_BLOCKED: ExitCode.failed,

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { Agent as HttpsAgent } from 'node:https';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
-import Docker from 'dockerode';
+import { dirname } from 'node:path';
+import Docker, { type DockerOptions } from 'dockerode';
 import { PinyardError } from '../errors.js';
 import { parseReference, type Reference, withDefaultTag } from '../reference/index.js';
 import { accountOf, type Credential, CredentialStore } from '../registry/credentials.js';
@@ -13,8 +14,10 @@ import { BuildOutput } from './build-output.js';
 import { type BuilderSupport, builderSupport } from './builder-version.js';
 import { type BuildSession, openSession } from './buildkit/session.js';
 import { StatusOutput } from './buildkit/status-output.js';
-import { type EngineConnection, engineConnection } from './connection.js';
+import { type EngineConnection, engineConnection, isPlainRemoteTcp } from './connection.js';
+import { type EndpointTls, type EngineEndpoint, endpointLabel, resolveEndpoint } from './engine-endpoint.js';
 import {
+  at,
   daemonMessage,
   type EngineAddress,
   engineDown,
@@ -23,8 +26,10 @@ import {
   type TransferContext,
   transferFailure,
 } from './engine-errors.js';
+import { type CredentialGuard, plainTcpGuard } from './plain-tcp-guard.js';
 import { readMessages } from './read-messages.js';
 import { authConfig, encodeAuthHeader, registryConfig } from './registry-auth.js';
+import { sshAgent } from './ssh-dial.js';
 import { TransferOutput } from './transfer-output.js';
 import type {
   BuildOptions,
@@ -39,6 +44,8 @@ export interface DockerEngineOptions {
   /** Where DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH and DOCKER_CONFIG come from; default process.env. */
   env?: NodeJS.ProcessEnv;
   homeDir?: string;
+  /** The engine to talk to; default: the one `env` chooses, as the docker CLI would (engine-endpoint.ts). */
+  endpoint?: EngineEndpoint;
   /** Credentials for pushes, pulls and the parents of builds; default: the docker config of `env`. */
   credentials?: CredentialStore;
 }
@@ -49,18 +56,23 @@ const PING_TIMEOUT_MS = 10_000;
 /** The Docker Engine API through dockerode: the only place pinyard talks to an engine. */
 export class DockerEngine implements Engine {
   readonly dockerHost: string;
+  readonly name: string;
   readonly #address: EngineAddress;
   readonly #docker: Docker;
   readonly #credentials: CredentialStore;
+  readonly #guard: CredentialGuard;
 
   constructor(options: DockerEngineOptions = {}) {
     const env = options.env ?? process.env;
     const homeDir = options.homeDir ?? homedir();
-    const connection = engineConnection(env, homeDir);
-    this.dockerHost = connection.dockerHost;
-    this.#address = { dockerHost: connection.dockerHost, fromEnv: Boolean(env.DOCKER_HOST) };
-    this.#docker = createClient(connection);
+    const endpoint = options.endpoint ?? resolveEndpoint(undefined, env, homeDir);
+    const connection = engineConnection(endpoint);
+    this.dockerHost = endpoint.dockerHost;
+    this.name = endpoint.name;
+    this.#address = endpoint;
+    this.#docker = createClient(connection, endpoint, env);
     this.#credentials = options.credentials ?? new CredentialStore({ env, homeDir });
+    this.#guard = plainTcpGuard(endpoint, isPlainRemoteTcp(connection), env);
   }
 
   async ping(options: { signal?: AbortSignal } = {}): Promise<void> {
@@ -99,6 +111,10 @@ export class DockerEngine implements Engine {
     }
   }
 
+  async checkCredentials(registries: string[]): Promise<void> {
+    await this.#registryConfig(registries);
+  }
+
   async build(options: BuildOptions): Promise<BuildResult> {
     const { signal } = options;
     const buildkit = options.builder === 'buildkit';
@@ -115,6 +131,9 @@ export class DockerEngine implements Engine {
     const cancel = () => void this.#cancelBuild(buildId);
     try {
       signal?.throwIfAborted();
+      // The credentials of the registries this build pulls from, checked against how the engine is reached
+      // (never over plain tcp:// to another host) before either builder gets any.
+      const auths = await this.#registryConfig(options.registryHosts ?? []);
       let stream: NodeJS.ReadableStream;
       try {
         if (buildkit) {
@@ -132,7 +151,6 @@ export class DockerEngine implements Engine {
           // request is stuck in a proxy or an ssh tunnel.
           signal?.addEventListener('abort', cancel, { once: true });
         } else {
-          const auths = await this.#registryConfig(options.registryHosts ?? []);
           stream = await this.#docker.buildImage(options.context, {
             ...classicQuery(options),
             ...(Object.keys(auths).length > 0 ? { registryconfig: { base64: encodeAuthHeader(auths) } } : {}),
@@ -164,7 +182,7 @@ export class DockerEngine implements Engine {
     if (output.imageId === undefined) {
       throw new PinyardError(
         'PINYARD_ENGINE',
-        `the Docker engine at ${this.dockerHost} ended the build without an image ID`,
+        `the Docker engine ${at(this.#address)} ended the build without an image ID`,
         {
           hint: 'the connection may have dropped, or the engine restarted: run the build again',
         },
@@ -257,7 +275,7 @@ export class DockerEngine implements Engine {
     if (output.pushed === undefined) {
       throw new PinyardError(
         'PINYARD_ENGINE',
-        `the Docker engine at ${this.dockerHost} ended the push of ${context.ref} without a digest`,
+        `the Docker engine ${at(this.#address)} ended the push of ${context.ref} without a digest`,
         {
           hint: 'the connection may have dropped, or the engine restarted: push again',
         },
@@ -333,11 +351,11 @@ export class DockerEngine implements Engine {
   /** X-Registry-Config for the registries a build pulls from: each one's docker config credential. */
   async #registryConfig(hosts: string[]) {
     const unique = [...new Set(hosts)];
-    return registryConfig(
-      await Promise.all(
-        unique.map(async (host) => ({ host, credential: await this.#credentials.get(host) })),
-      ),
+    const credentials = await Promise.all(
+      unique.map(async (host) => ({ host, credential: await this.#credentials.get(host) })),
     );
+    for (const { host, credential } of credentials) this.#guard(host, credential);
+    return registryConfig(credentials);
   }
 
   async #transfer(
@@ -348,6 +366,7 @@ export class DockerEngine implements Engine {
     options.signal?.throwIfAborted();
     const credential = options.auth ?? (await this.#credentials.get(ref.registry));
     if (options.auth) rememberSecrets(options.auth);
+    this.#guard(ref.registry, credential);
     const context: TransferContext = {
       action,
       ref: `${ref.registry}/${ref.repository}${ref.digest ? `@${ref.digest}` : `:${ref.tag}`}`,
@@ -457,11 +476,15 @@ function buildKitQuery(options: BuildOptions, session: string, buildId: string):
   };
 }
 
-function createClient(connection: EngineConnection): Docker {
-  const tls =
-    connection.tlsCertPath === undefined ? {} : readTlsFiles(connection.dockerHost, connection.tlsCertPath);
+function createClient(
+  connection: EngineConnection,
+  endpoint: EngineEndpoint,
+  env: NodeJS.ProcessEnv,
+): Docker {
+  const tls = connection.tls === undefined ? {} : tlsOptions(connection.tls, endpoint);
+  const ssh = connection.ssh === undefined ? {} : { agent: sshAgent(connection.ssh, env) };
   try {
-    return new Docker({ ...connection.options, ...tls });
+    return new Docker({ ...connection.options, ...tls, ...ssh });
   } catch (e) {
     // dockerode also reads process.env.DOCKER_HOST and throws on one it cannot parse.
     throw new PinyardError(
@@ -475,19 +498,32 @@ function createClient(connection: EngineConnection): Docker {
   }
 }
 
-function readTlsFiles(dockerHost: string, dir: string): { ca: Buffer; cert: Buffer; key: Buffer } {
-  try {
-    const read = (name: string) => readFileSync(join(dir, name));
-    return { ca: read('ca.pem'), cert: read('cert.pem'), key: read('key.pem') };
-  } catch (e) {
-    throw new PinyardError(
-      'PINYARD_ENGINE',
-      `cannot read the TLS files for DOCKER_HOST=${dockerHost}: ${(e as Error).message}`,
-      {
-        hint: `put ca.pem, cert.pem and key.pem in ${dir}, or point DOCKER_CERT_PATH at the directory that has them`,
-      },
-    );
+/** The TLS files of the endpoint, read; a context's SkipTLSVerify (or DOCKER_TLS alone) skips the check. */
+function tlsOptions(tls: EndpointTls, endpoint: EngineEndpoint): DockerOptions {
+  const options: Record<string, unknown> = { protocol: 'https' };
+  for (const kind of ['ca', 'cert', 'key'] as const) {
+    const file = tls[kind];
+    if (file === undefined) continue;
+    try {
+      options[kind] = readFileSync(file);
+    } catch (e) {
+      if (!tls.required && (e as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw new PinyardError(
+        endpoint.origin.kind === 'context' ? 'PINYARD_ENGINE_CONTEXT' : 'PINYARD_ENGINE',
+        `cannot read the TLS files for ${endpointLabel(endpoint)}: ${(e as Error).message}`,
+        {
+          hint:
+            endpoint.origin.kind === 'context'
+              ? `recreate docker context ${endpoint.name} with its TLS files, or use another context`
+              : `put ca.pem, cert.pem and key.pem in ${dirname(file)}, or point DOCKER_CERT_PATH at the directory that has them`,
+        },
+      );
+    }
   }
+  // docker-modem hands ca, cert and key to https.request but not rejectUnauthorized; an agent's options
+  // take precedence over a request's, so the agent carries it.
+  if (tls.skipVerify) options.agent = new HttpsAgent({ keepAlive: true, rejectUnauthorized: false });
+  return options as DockerOptions;
 }
 
 function rememberSecrets(credential: Credential): void {

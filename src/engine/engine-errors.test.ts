@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { secrets } from '../registry/redact.js';
-import { daemonMessage, engineError, type TransferContext, transferFailure } from './engine-errors.js';
+import {
+  daemonMessage,
+  type EngineAddress,
+  engineError,
+  type TransferContext,
+  transferFailure,
+} from './engine-errors.js';
 
 const push: TransferContext = {
   action: 'push',
@@ -70,11 +76,17 @@ describe('transferFailure', () => {
   });
 });
 
+const fromEnv = (dockerHost: string): EngineAddress => ({
+  name: dockerHost,
+  dockerHost,
+  origin: { kind: 'DOCKER_HOST' },
+});
+
 describe('engineError', () => {
   const down = Object.assign(new Error('connect ENOENT /nonexistent.sock'), { code: 'ENOENT' });
 
   it('names DOCKER_HOST when nothing answers there', () => {
-    const error = engineError(down, { dockerHost: 'unix:///nonexistent.sock', fromEnv: true }, 'to build');
+    const error = engineError(down, fromEnv('unix:///nonexistent.sock'), 'to build');
     expect(error.code).toBe('PINYARD_ENGINE');
     expect(error.message).toBe(
       'the Docker engine at unix:///nonexistent.sock does not answer: connect ENOENT /nonexistent.sock',
@@ -87,25 +99,64 @@ describe('engineError', () => {
   it('says the default socket was tried when DOCKER_HOST is unset', () => {
     const error = engineError(
       down,
-      { dockerHost: 'unix:///var/run/docker.sock', fromEnv: false },
+      {
+        name: 'unix:///var/run/docker.sock',
+        dockerHost: 'unix:///var/run/docker.sock',
+        origin: { kind: 'default' },
+      },
       'to build',
     );
-    expect(error.hint).toMatch(/DOCKER_HOST is unset, so pinyard tried unix:\/\/\/var\/run\/docker.sock/);
+    expect(error.hint).toMatch(
+      /DOCKER_HOST is unset and no docker context is in use, so pinyard tried unix:\/\/\/var\/run\/docker.sock/,
+    );
   });
 
   it('tells a user who may not use the socket how to get access', () => {
     const denied = Object.assign(new Error('connect EACCES /var/run/docker.sock'), { code: 'EACCES' });
     const error = engineError(
       denied,
-      { dockerHost: 'unix:///var/run/docker.sock', fromEnv: false },
+      {
+        name: 'unix:///var/run/docker.sock',
+        dockerHost: 'unix:///var/run/docker.sock',
+        origin: { kind: 'default' },
+      },
       'to build',
     );
     expect(error.hint).toMatch(/docker group/);
   });
 
+  it('names the docker context, its address and who named it', () => {
+    const address: EngineAddress = {
+      name: 'colima',
+      dockerHost: 'unix:///home/u/.colima/default/docker.sock',
+      origin: { kind: 'context', context: 'colima', namedBy: 'DOCKER_CONTEXT' },
+    };
+    const error = engineError(down, address, 'to build');
+    expect(error.message).toBe(
+      'the Docker engine of docker context colima, unix:///home/u/.colima/default/docker.sock, does not answer: connect ENOENT /nonexistent.sock',
+    );
+    expect(error.hint).toBe(
+      'start the Docker engine (dockerd), or choose another docker context (DOCKER_CONTEXT, docker context use, or --engine context:NAME) (DOCKER_CONTEXT is colima, whose engine is unix:///home/u/.colima/default/docker.sock)',
+    );
+  });
+
+  it('reads a failed ssh as an engine that does not answer, with what ssh said and what to check', () => {
+    const refused = Object.assign(
+      new Error('ssh to ci@build-2 exited with 255: Host key verification failed.'),
+      {
+        code: 'ESSH',
+      },
+    );
+    const error = engineError(refused, fromEnv('ssh://ci@build-2'), 'to answer a ping');
+    expect(error.message).toBe(
+      'the Docker engine at ssh://ci@build-2 does not answer: ssh to ci@build-2 exited with 255: Host key verification failed.',
+    );
+    expect(error.hint).toMatch(/known_hosts/);
+  });
+
   it('does not blame the engine being down for an error that says nothing of the connection', () => {
     const odd = new Error('Unexpected token < in JSON');
-    const error = engineError(odd, { dockerHost: 'unix:///x', fromEnv: true }, 'during the build');
+    const error = engineError(odd, fromEnv('unix:///x'), 'during the build');
     expect(error.message).toBe(
       'the Docker engine at unix:///x failed during the build: Unexpected token < in JSON',
     );
@@ -116,7 +167,7 @@ describe('engineError', () => {
       statusCode: 500,
     });
     expect(daemonMessage(answer)).toBe('driver failed');
-    expect(engineError(answer, { dockerHost: 'unix:///x', fromEnv: true }, 'to inspect a').message).toBe(
+    expect(engineError(answer, fromEnv('unix:///x'), 'to inspect a').message).toBe(
       'the Docker engine at unix:///x failed to inspect a: driver failed',
     );
   });

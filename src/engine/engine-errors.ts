@@ -1,5 +1,6 @@
 import { PinyardError } from '../errors.js';
 import { redact } from '../registry/redact.js';
+import { type EngineEndpoint, endpointLabel, endpointOrigin } from './engine-endpoint.js';
 
 /**
  * Turns what dockerode rejects with into PinyardErrors. dockerode's errors for an HTTP status read
@@ -18,13 +19,12 @@ const unreachableCodes = new Set([
   'ENETUNREACH',
   'ENOTFOUND',
   'EAI_AGAIN',
+  // ssh:// engines: the ssh program failed (host key refused, no route, login denied); see ssh-dial.ts.
+  'ESSH',
 ]);
 
-export interface EngineAddress {
-  dockerHost: string;
-  /** False when DOCKER_HOST is unset and dockerHost is the default. */
-  fromEnv: boolean;
-}
+/** What messages say of an engine: its name, address and where that address came from. */
+export type EngineAddress = Pick<EngineEndpoint, 'name' | 'dockerHost' | 'origin'>;
 
 /** The HTTP status of a dockerode error, when the engine answered at all. */
 export function statusOf(error: unknown): number | undefined {
@@ -53,7 +53,7 @@ export function engineError(error: unknown, address: EngineAddress, doing: strin
   }
   return new PinyardError(
     'PINYARD_ENGINE',
-    `the Docker engine at ${address.dockerHost} failed ${doing}: ${daemonMessage(error)}`,
+    `the Docker engine ${at(address)} failed ${doing}: ${daemonMessage(error)}`,
     {
       hint: "the engine log (journalctl -u docker, or dockerd's output) says more",
       cause: error,
@@ -63,22 +63,32 @@ export function engineError(error: unknown, address: EngineAddress, doing: strin
 
 /** PINYARD_ENGINE: nothing answers at the engine's address, and how to fix that. */
 export function engineDown(
-  { dockerHost, fromEnv }: EngineAddress,
+  address: EngineAddress,
   reason: string,
   code?: string,
   cause?: unknown,
 ): PinyardError {
-  const where = fromEnv
-    ? `DOCKER_HOST is ${dockerHost}`
-    : `DOCKER_HOST is unset, so pinyard tried ${dockerHost}`;
+  const where = endpointOrigin(address);
+  const elsewhere =
+    address.origin.kind === 'context'
+      ? 'choose another docker context (DOCKER_CONTEXT, docker context use, or --engine context:NAME)'
+      : 'point DOCKER_HOST at one that runs';
   const hint =
     code === 'EACCES' || code === 'EPERM'
       ? `you may not use that socket: join the docker group, or run pinyard as a user who may (${where})`
-      : `start the Docker engine (dockerd), or point DOCKER_HOST at one that runs (${where})`;
-  return new PinyardError('PINYARD_ENGINE', `the Docker engine at ${dockerHost} does not answer: ${reason}`, {
-    hint,
-    cause,
-  });
+      : code === 'ESSH'
+        ? `check that ssh reaches that host as docker would (ssh's config, keys and known_hosts apply: run ssh to it once and accept its host key if you trust it), or ${elsewhere} (${where})`
+        : `start the Docker engine (dockerd), or ${elsewhere} (${where})`;
+  const what =
+    address.origin.kind === 'context'
+      ? `the Docker engine of docker context ${address.name}, ${address.dockerHost},`
+      : `the Docker engine at ${address.dockerHost}`;
+  return new PinyardError('PINYARD_ENGINE', `${what} does not answer: ${reason}`, { hint, cause });
+}
+
+/** `at unix:///…` or `of docker context colima (unix:///…)`. */
+export function at(address: EngineAddress): string {
+  return address.origin.kind === 'context' ? `of ${endpointLabel(address)}` : `at ${address.dockerHost}`;
 }
 
 function isSshError(error: unknown): boolean {

@@ -17,12 +17,19 @@ export type { Builder, BuilderSupport };
 export interface Engine {
   /** `unix:///var/run/docker.sock`, `tcp://host:2376`…: where this engine is reached, for messages. */
   readonly dockerHost: string;
+  /** What the user calls this engine: the docker context's name, or else `dockerHost`. */
+  readonly name: string;
   /** Resolves when the engine answers; PINYARD_ENGINE naming DOCKER_HOST, with a hint, when not. */
   ping(options?: { signal?: AbortSignal }): Promise<void>;
   /** The builder this engine offers: BuildKit unless it says otherwise, with the reason then. */
   builderSupport(): Promise<BuilderSupport>;
   /** The platform the engine runs on (`linux/amd64`): what it builds without emulation. */
   platform(): Promise<string>;
+  /**
+   * Checks, before anything is built, that the credentials of these registries may go to this engine:
+   * PINYARD_INSECURE_ENGINE when they would cross plain tcp:// to another host (plain-tcp-guard.ts).
+   */
+  checkCredentials(registries: string[]): Promise<void>;
   build(options: BuildOptions): Promise<BuildResult>;
   /** Pushes one tag (`host/repo:tag`; `latest` when none) and returns what the registry stored. */
   push(ref: string, options?: TransferOptions): Promise<PushResult>;

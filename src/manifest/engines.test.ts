@@ -11,8 +11,25 @@ describe('engineAddressProblem', () => {
     ['tcp://[::1]:2376', undefined],
     ['ssh://builder@build-2.example.com', undefined],
     ['ssh://build-2.example.com:2222', undefined],
-    ['/var/run/docker.sock', 'it has no unix://, tcp:// or ssh:// in front'],
-    ['build-2:2375', 'it has no unix://, tcp:// or ssh:// in front'],
+    ['context:colima', undefined],
+    ['context:desktop-linux', undefined],
+    [
+      'context:',
+      'a docker context name is letters, digits and _ . + - (at least two), starting with a letter or digit',
+    ],
+    [
+      'context:-x',
+      'a docker context name is letters, digits and _ . + - (at least two), starting with a letter or digit',
+    ],
+    [
+      'context:a/b',
+      'a docker context name is letters, digits and _ . + - (at least two), starting with a letter or digit',
+    ],
+    [
+      '/var/run/docker.sock',
+      'it has no unix://, tcp:// or ssh:// in front (or context: for a docker context)',
+    ],
+    ['build-2:2375', 'it has no unix://, tcp:// or ssh:// in front (or context: for a docker context)'],
     ['tcp://bad host', 'it is not a URL'],
     ['unix://', 'a unix:// address needs the socket path'],
     ['tcp://', 'a tcp:// address needs a host'],
@@ -37,8 +54,13 @@ describe('engines: in images.yml', () => {
   it('is optional, and kept in the order written', () => {
     expect(problems('version: 1\nimages: {}\n')).toEqual({ engines: [], located: [] });
     expect(
-      problems('version: 1\nengines:\n  - unix:///var/run/docker.sock\n  - ssh://ci@build-2\nimages: {}\n'),
-    ).toEqual({ engines: ['unix:///var/run/docker.sock', 'ssh://ci@build-2'], located: [] });
+      problems(
+        'version: 1\nengines:\n  - unix:///var/run/docker.sock\n  - ssh://ci@build-2\n  - context:colima\nimages: {}\n',
+      ),
+    ).toEqual({
+      engines: ['unix:///var/run/docker.sock', 'ssh://ci@build-2', 'context:colima'],
+      located: [],
+    });
   });
 
   it('refuses an address that is not one, and an engine listed twice, at the entry', () => {
@@ -51,7 +73,7 @@ describe('engines: in images.yml', () => {
       'images: {}',
     ].join('\n');
     expect(problems(yaml).located).toEqual([
-      'images.yml:4:5: engines[1]: "build-2:2375" is not a Docker engine address: it has no unix://, tcp:// or ssh:// in front',
+      'images.yml:4:5: engines[1]: "build-2:2375" is not a Docker engine address: it has no unix://, tcp:// or ssh:// in front (or context: for a docker context)',
       'images.yml:5:5: engines[2]: "tcp://build-1:2375" is listed twice',
     ]);
   });

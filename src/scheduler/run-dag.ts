@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 
 export type TaskOutcome =
@@ -7,6 +8,9 @@ export type TaskOutcome =
   | { status: 'blocked'; by: string }
   /** Never ran, or was aborted while running, because the run was stopped (fail-fast or the caller's signal). */
   | { status: 'cancelled' };
+
+/** Abort listeners one running task may hold on the run's signal at once. */
+const LISTENERS_PER_TASK = 4;
 
 export interface DagNode {
   name: string;
@@ -44,6 +48,9 @@ export async function runDag(
   const ready: number[] = [];
   const limit = pLimit(options.concurrency);
   const controller = new AbortController();
+  // Every running task listens to this one signal, a few times each (waiting for an engine slot, the
+  // engine request, reading its stream): more than Node's default of 10 is expected, not a leak.
+  setMaxListeners(Math.max(10, options.concurrency * LISTENERS_PER_TASK), controller.signal);
   const stop = () => controller.abort(options.signal?.reason);
 
   const attempt = async (name: string): Promise<TaskOutcome> => {

@@ -18,6 +18,9 @@ const always: Requirement[] = [
   { binary: 'htpasswd', debian: 'apache2-utils' },
   { binary: 'openssl', debian: 'openssl' },
   { binary: 'setpriv', debian: 'util-linux' },
+  // ssh:// engines are tested against a real sshd on loopback (sshd.ts), reached through the system ssh.
+  { binary: 'sshd', debian: 'openssh-server' },
+  { binary: 'ssh', debian: 'openssh-client' },
 ];
 const engine: Requirement = { binary: 'dockerd', debian: 'docker.io' };
 

@@ -4,7 +4,7 @@ import type { BuilderSupport, Engine } from '../../engine/index.js';
 import { checkBuilderPreference, chooseBuilders } from './builders.js';
 
 const engine = (dockerHost: string, support: BuilderSupport) =>
-  ({ dockerHost, builderSupport: async () => support }) as unknown as Engine;
+  ({ name: dockerHost, dockerHost, builderSupport: async () => support }) as unknown as Engine;
 const buildkit = engine('unix:///bk.sock', { builder: 'buildkit' });
 const classicOnly = engine('tcp://win:2376', { builder: 'classic', reason: 'the engine runs on windows' });
 

@@ -31,12 +31,12 @@ export async function chooseBuilders(
   preference: BuilderPreference,
   notice: (line: string) => void,
 ): Promise<Map<string, Builder>> {
-  if (preference.builder === 'classic') return new Map(engines.map((e) => [e.dockerHost, 'classic']));
+  if (preference.builder === 'classic') return new Map(engines.map((e) => [e.name, 'classic']));
   const supports = await Promise.all(engines.map((engine) => engine.builderSupport()));
   return new Map(
     engines.map((engine, i) => {
       const { builder, reason } = supports[i]!;
-      if (builder === 'buildkit') return [engine.dockerHost, builder];
+      if (builder === 'buildkit') return [engine.name, builder];
       if (preference.builder === 'buildkit') {
         throw new PinyardError(
           'PINYARD_BUILDER',
@@ -54,7 +54,7 @@ export async function chooseBuilders(
         );
       }
       notice(`the engine at ${engine.dockerHost} builds with the classic builder: ${reason}`);
-      return [engine.dockerHost, 'classic'];
+      return [engine.name, 'classic'];
     }),
   );
 }

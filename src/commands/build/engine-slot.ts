@@ -33,7 +33,7 @@ export function engineSlot(engine: Engine, options: EngineSlotOptions): EngineSl
   const onLine = (name: string) => (line: string) => hooks.onImageLog(name, line);
   const { builder } = options;
   return {
-    engine: engine.dockerHost,
+    engine: engine.name,
     builder,
     async pull(ref, { signal, name }) {
       await engine.pull(ref, { signal, onLine: onLine(name) });

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { chooseEngine, EngineSlots } from './engine-slots.js';
 
@@ -71,6 +72,18 @@ describe('EngineSlots.acquire', () => {
     slots.give(A);
     await second;
     expect(order).toEqual([`first ${B}`, `second ${A}`]);
+  });
+
+  it("lets go of the run's signal once a waiter has its slot (one signal serves every image of a run)", async () => {
+    const slots = new EngineSlots([A], 1);
+    const controller = new AbortController();
+    await slots.acquire([], controller.signal);
+    for (let i = 0; i < 20; i++) {
+      const waiting = slots.acquire([], controller.signal);
+      slots.give(A);
+      await waiting;
+    }
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 
   it('stops waiting when the run is aborted', async () => {

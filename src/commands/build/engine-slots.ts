@@ -38,18 +38,22 @@ export class EngineSlots {
   acquire(preferred: readonly string[], signal?: AbortSignal): Promise<string> {
     if (this.#hasFree()) return Promise.resolve(this.take(preferred));
     return new Promise((resolve, reject) => {
-      const waiter = { preferred, resolve };
-      this.#waiting.push(waiter);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          const at = this.#waiting.indexOf(waiter);
-          if (at === -1) return;
-          this.#waiting.splice(at, 1);
-          reject(signal.reason);
+      const onAbort = () => {
+        const at = this.#waiting.indexOf(waiter);
+        if (at === -1) return;
+        this.#waiting.splice(at, 1);
+        reject(signal?.reason);
+      };
+      // The listener goes when the slot comes: the run's one signal would otherwise gather one per image.
+      const waiter = {
+        preferred,
+        resolve: (engine: string) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(engine);
         },
-        { once: true },
-      );
+      };
+      this.#waiting.push(waiter);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 

@@ -72,7 +72,7 @@ describe('chooseEngines', () => {
   it.each([
     [
       ['b:2375'],
-      '--engine "b:2375" is not a Docker engine address: it has no unix://, tcp:// or ssh:// in front',
+      '--engine "b:2375" is not a Docker engine address: it has no unix://, tcp:// or ssh:// in front (or context: for a docker context)',
     ],
     [['tcp://b:2375', 'tcp://b:2375'], '--engine "tcp://b:2375" is listed twice'],
   ])('refuses --engine %j before anything runs', (cli, message) => {

@@ -1,17 +1,20 @@
+import { homedir } from 'node:os';
+import { type EngineEndpoint, resolveEndpoint } from '../../engine/engine-endpoint.js';
 import type { Engine } from '../../engine/index.js';
 import { isPinyardError, PinyardError } from '../../errors.js';
 import { engineListProblems, type ProjectManifest } from '../../manifest/index.js';
 
 /** The engines a build runs on. */
 export interface EngineChoice {
-  /** DOCKER_HOST URLs; empty: the one engine of the environment's DOCKER_HOST. */
+  /** DOCKER_HOST URLs or `context:NAME`; empty: the one engine the environment names, as for docker. */
   addresses: string[];
   /** Where the addresses were named, for messages: `--engine` or `engines: in images.yml`. */
   from?: string;
 }
 
 /**
- * `--engine` (repeatable) wins over `engines:` in images.yml, which wins over DOCKER_HOST. Several engines
+ * `--engine` (repeatable) wins over `engines:` in images.yml, which wins over the environment (DOCKER_HOST,
+ * DOCKER_CONTEXT, the docker config's currentContext: engine-endpoint.ts). Several engines
  * need --push: an image built on one engine reaches a child built on another only through the registry.
  */
 export function chooseEngines(
@@ -45,17 +48,36 @@ export function chooseEngines(
 }
 
 /**
+ * Where each chosen engine is, read before anything runs: a docker context that does not exist is bad
+ * input (exit 2), even on a run that would not need an engine.
+ */
+export function engineEndpoints(
+  choice: EngineChoice,
+  env: NodeJS.ProcessEnv,
+  homeDir: string = homedir(),
+): EngineEndpoint[] {
+  const { from } = choice;
+  if (choice.addresses.length === 0 || from === undefined) return [resolveEndpoint(undefined, env, homeDir)];
+  return choice.addresses.map((address) => resolveEndpoint({ address, namedBy: from }, env, homeDir));
+}
+
+/**
  * A client per engine, each answering before anything is built: a run that found an engine down halfway
  * would leave the tree half built. An engine named by --engine or `engines:` that does not answer is named
- * with where to leave it out.
+ * with where to leave it out. The credentials for `registries` must be allowed to reach every engine
+ * (plain-tcp-guard.ts), also before anything is built.
  */
-export async function connectEngines(choice: EngineChoice, env: NodeJS.ProcessEnv): Promise<Engine[]> {
+export async function connectEngines(
+  choice: EngineChoice,
+  endpoints: EngineEndpoint[],
+  env: NodeJS.ProcessEnv,
+  registries: string[],
+): Promise<Engine[]> {
   // Loaded here, not at start: dockerode takes a few hundred milliseconds to load, and a rerun that finds
   // every content tag in the registry never needs an engine.
   const { DockerEngine } = await import('../../engine/docker-engine.js');
-  const engines: Engine[] = choice.addresses.length
-    ? choice.addresses.map((url) => new DockerEngine({ env: { ...env, DOCKER_HOST: url } }))
-    : [new DockerEngine({ env })];
+  const engines: Engine[] = endpoints.map((endpoint) => new DockerEngine({ env, endpoint }));
+  for (const engine of engines) await engine.checkCredentials(registries);
   const results = await Promise.allSettled(engines.map((engine) => engine.ping()));
   const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failure === undefined) return engines;

@@ -39,7 +39,7 @@ export interface BuildPorts {
 
 /** One engine, reserved for one image. */
 export interface EngineSlot {
-  /** The engine's DOCKER_HOST URL, as the report names it. */
+  /** The engine's name as the report gives it: its docker context, or its DOCKER_HOST URL. */
   readonly engine: string;
   /** The builder it builds with: BuildKit, or the classic builder where the engine has no BuildKit. */
   readonly builder: Builder;
@@ -111,6 +111,8 @@ export interface ImageTaskContext {
   source: () => Promise<SourceInfo>;
   hooks: Required<BuildHooks>;
   now: () => Date;
+  /** Name the engine of each build in the progress output: several engines, or a docker context. */
+  showEngines?: boolean;
 }
 
 /**
@@ -174,7 +176,7 @@ export async function runImageTask(
   ctx.placements.set(image.name, slot.engine);
   ctx.builders.set(image.name, slot.builder);
   try {
-    ctx.hooks.onImageBuilding(image.name);
+    ctx.hooks.onImageBuilding(image.name, ctx.showEngines ? slot.engine : undefined);
     if (ctx.pushing) await pullParents([...parents], slot, image.name, ctx, signal);
     const labels = await imageLabels(image, parsed, inputs.hash, ctx);
     // Labels go in after hashing: `created` changes on every build and must not change the content tag.

@@ -9,7 +9,7 @@ import { type BuildReport, chooseReporters } from '../../report/build/index.js';
 import { runDag, type TaskOutcome } from '../../scheduler/index.js';
 import { collectPlatformProblems, loadProject } from '../load-project.js';
 import { type BuilderPreference, checkBuilderPreference } from './builders.js';
-import { chooseEngines } from './engines.js';
+import { chooseEngines, engineEndpoints } from './engines.js';
 import { ensureLock } from './ensure-lock.js';
 import { plannedTagMoves } from './human-tags.js';
 import { imageReport } from './image-report.js';
@@ -55,6 +55,7 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
     });
   }
   const engines = chooseEngines(options.engine, manifest, pushing);
+  const endpoints = engineEndpoints(engines, ctx.env);
   const selected = options.only?.length ? selectImages(graph, options.only) : graph;
   const registry = new RegistryClient({ insecureRegistries: manifest.insecureRegistries, env: ctx.env });
   const frozen = Boolean(options.frozen);
@@ -104,6 +105,7 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
     pushing,
     hooks,
     engines,
+    endpoints,
     slotsPerEngine: options.concurrency,
     builder,
     noCache: options.cache === false,
@@ -140,6 +142,7 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
     source: () => (source ??= sourceInfo(manifest.dir, ctx.env)),
     hooks,
     now: () => new Date(),
+    showEngines: endpoints.length > 1 || endpoints.some((e) => e.origin.kind === 'context'),
   };
   const report = (name: string, outcome: TaskOutcome) => ({
     ...imageReport(

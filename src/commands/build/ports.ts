@@ -1,4 +1,5 @@
 import { contextTar } from '../../engine/context-tar.js';
+import type { EngineEndpoint } from '../../engine/engine-endpoint.js';
 import type { Builder, Engine } from '../../engine/index.js';
 import { PinyardError } from '../../errors.js';
 import { contentTag, contextFiles, inputHash } from '../../hash/index.js';
@@ -33,6 +34,8 @@ export async function connectPorts(options: {
   pushing: boolean;
   hooks: Required<BuildHooks>;
   engines: EngineChoice;
+  /** Where each engine of `engines` is (engineEndpoints). */
+  endpoints: EngineEndpoint[];
   /** `--concurrency`: builds at once on each engine. */
   slotsPerEngine: number;
   builder: BuilderPreference;
@@ -44,6 +47,7 @@ export async function connectPorts(options: {
   notice(line: string): void;
 }): Promise<ConnectedPorts> {
   const { manifest, registry, pushing, hooks } = options;
+  const registryHosts = manifest.registry ? [parseReference(`${manifest.registry}/x`).registry] : [];
   // Engines are connected (and all pinged) when first needed: with --push, a run that finds every content
   // tag in the registry never needs one. Without --push the first question already goes to the engine.
   let connected:
@@ -58,18 +62,16 @@ export async function connectPorts(options: {
     | undefined;
   let failure: unknown;
   const engines = () => {
-    connected ??= connectEngines(options.engines, options.env).then(
+    connected ??= connectEngines(options.engines, options.endpoints, options.env, registryHosts).then(
       async (list) => {
-        const byHost = new Map(list.map((engine) => [engine.dockerHost, engine]));
+        // Keyed by the name the report shows: the docker context's name, or the address.
+        const byHost = new Map(list.map((engine) => [engine.name, engine]));
         const builders = await chooseBuilders(list, options.builder, options.notice);
         const natives = new Map(
           await Promise.all(
             list.map(
               async (engine) =>
-                [
-                  engine.dockerHost,
-                  manifest.enginePlatforms?.[engine.dockerHost] ?? [await engine.platform()],
-                ] as const,
+                [engine.name, declaredPlatforms(manifest, engine) ?? [await engine.platform()]] as const,
             ),
           ),
         );
@@ -136,9 +138,9 @@ export async function connectPorts(options: {
       const engine = byHost.get(await slots.acquire(order, signal))!;
       return engineSlot(engine, {
         ...buildOptions,
-        builder: builders.get(engine.dockerHost)!,
-        ...(platform && !native(engine.dockerHost) ? { emulating: platform } : {}),
-        release: () => slots.give(engine.dockerHost),
+        builder: builders.get(engine.name)!,
+        ...(platform && !native(engine.name) ? { emulating: platform } : {}),
+        release: () => slots.give(engine.name),
       });
     },
 
@@ -236,4 +238,10 @@ export async function connectPorts(options: {
       );
     },
   };
+}
+
+/** What images.yml says an engine builds natively, under any of the names it may be written as there. */
+function declaredPlatforms(manifest: ProjectManifest, engine: Engine): string[] | undefined {
+  const declared = manifest.enginePlatforms ?? {};
+  return declared[engine.name] ?? declared[engine.dockerHost] ?? declared[`context:${engine.name}`];
 }

@@ -20,7 +20,7 @@ export interface ImageReport {
   hash?: string;
   parents: string[];
   durationMs: number;
-  /** DOCKER_HOST URL of the engine it was built on (not set for a skipped image). */
+  /** The engine it was built on: its docker context name, or its address (not set for a skipped image). */
   engine?: string;
   /** The builder that engine built it with: `buildkit` or `classic`. */
   builder?: 'buildkit' | 'classic';
@@ -53,7 +53,11 @@ export interface BuildHooks {
   onPlan?(images: Array<{ name: string; parents: string[] }>): void;
   /** Inputs hashed; checking whether the content tag exists already. */
   onImageChecking?(name: string): void;
-  onImageBuilding?(name: string): void;
+  /**
+   * Building starts; `engine` names the engine (its docker context, or its address) when the run has a
+   * name worth showing: several engines, or a docker context.
+   */
+  onImageBuilding?(name: string, engine?: string): void;
   /**
    * A build step as it starts: `Step 3/7 : RUN …` of the classic builder, or BuildKit's `[stage 2/5] RUN …`
    * (`stage` set: '' in a one-stage Dockerfile; `cached` when BuildKit reused it).

@@ -114,6 +114,14 @@ describe('plainReporter', () => {
     );
   });
 
+  it('says which engine builds an image when the run names engines', () => {
+    const { out, text } = collect();
+    const r = plainReporter(out);
+    r.onPlan?.([{ name: 'app', parents: [] }]);
+    r.onImageBuilding?.('app', 'colima');
+    expect(text()).toBe('app  building on colima\n');
+  });
+
   it('prints the human tags it moved before the summary', () => {
     const { out, text } = collect();
     const r = plainReporter(out);

@@ -22,7 +22,7 @@ export function plainReporter(out: TextOutput): BuildHooks {
       width = Math.max(0, ...images.map((i) => i.name.length));
     },
     onImageChecking: (name) => line(name, 'checking'),
-    onImageBuilding: (name) => line(name, 'building'),
+    onImageBuilding: (name, engine) => line(name, engine ? `building on ${engine}` : 'building'),
     onImageStep: (name, step, total, instruction, stage, cached) =>
       line(name, formatStep(step, total, instruction, stage, cached)),
     onImagePushing: (name) => line(name, 'pushing'),

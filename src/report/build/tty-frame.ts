@@ -11,6 +11,8 @@ export type LiveState =
 export interface LiveRow {
   name: string;
   state: LiveState;
+  /** The engine that builds (built) it, when the run shows engine names. */
+  engine?: string;
 }
 
 /** Labels in the order the "more" line counts them: what is moving first. */
@@ -58,7 +60,7 @@ export function finalTable(rows: readonly LiveRow[], now: number, columns: numbe
 }
 
 /** `app    building  4.5s  step 3/7 RUN make`: name, state, elapsed, then what it is doing or made. */
-function rowText({ name, state }: LiveRow, width: number, now: number): string {
+function rowText({ name, state, engine }: LiveRow, width: number, now: number): string {
   const cells = (elapsed?: number, detail = '') => {
     const time = elapsed === undefined ? '' : formatDuration(elapsed);
     return `${name.padEnd(width)}  ${label(state).padEnd(8)} ${time.padStart(6)}  ${detail}`.trimEnd();
@@ -70,7 +72,7 @@ function rowText({ name, state }: LiveRow, width: number, now: number): string {
     case 'pushing':
       return cells(now - state.since);
     case 'building':
-      return cells(now - state.since, state.step);
+      return cells(now - state.since, onEngine(engine, state.step));
     case 'finished': {
       const { image } = state;
       if (image.status === 'blocked') return `${name.padEnd(width)}  ${image.error?.message ?? 'blocked'}`;
@@ -78,9 +80,15 @@ function rowText({ name, state }: LiveRow, width: number, now: number): string {
         image.status === 'failed'
           ? (image.error?.step ?? image.error?.message.split('\n')[0])
           : image.digest && shortDigest(image.digest);
-      return cells(image.durationMs, detail);
+      return cells(image.durationMs, image.status === 'built' ? onEngine(engine, detail) : detail);
     }
   }
+}
+
+/** `on colima: step 3/7 RUN make`; the detail alone when no engine name is shown. */
+function onEngine(engine: string | undefined, detail: string | undefined): string | undefined {
+  if (engine === undefined) return detail;
+  return detail ? `on ${engine}: ${detail}` : `on ${engine}`;
 }
 
 function label(state: LiveState): Label {

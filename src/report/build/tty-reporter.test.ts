@@ -88,6 +88,23 @@ describe('ttyReporter', () => {
     expect(screen(term.writes)[0]).toBe('base   pushing    2.0s');
   });
 
+  it('names the engine of each build when the run gives one (a docker context, or several engines)', () => {
+    const term = fakeTerminal(80);
+    const r = ttyReporter(term);
+    r.onPlan?.(plan('base', 'app'));
+    r.onImageBuilding?.('base', 'colima');
+    r.onImageStep?.('base', 2, 3, 'RUN make');
+    r.onImageBuilding?.('app', 'build-2');
+    vi.advanceTimersByTime(200);
+    expect(screen(term.writes)).toEqual([
+      'base  building   0.2s  on colima: step 2/3 RUN make',
+      'app   building   0.2s  on build-2',
+    ]);
+    r.onImageFinished?.(finished('base', 'built', { digest: digestA, durationMs: 1_000 }));
+    vi.advanceTimersByTime(200);
+    expect(screen(term.writes)[0]).toBe('base  done       1.0s  on colima: sha256:aaaaaaaaaaaa');
+  });
+
   it('ends with the whole table, the failures with their last lines, and a summary', () => {
     const term = fakeTerminal(80);
     const r = ttyReporter(term);

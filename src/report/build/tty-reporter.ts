@@ -18,11 +18,16 @@ const redrawEveryMs = 100;
  */
 export function ttyReporter(stream: TerminalOutput): BuildHooks {
   const states = new Map<string, LiveState>();
+  const engines = new Map<string, string>();
   const tagged: string[] = [];
   let onScreen: string[] = [];
   let timer: ReturnType<typeof setInterval> | undefined;
 
-  const rows = (): LiveRow[] => [...states].map(([name, state]) => ({ name, state }));
+  const rows = (): LiveRow[] =>
+    [...states].map(([name, state]) => {
+      const engine = engines.get(name);
+      return engine === undefined ? { name, state } : { name, state, engine };
+    });
   const draw = (lines: string[]) => {
     if (lines.length === onScreen.length && lines.every((line, i) => line === onScreen[i])) return;
     const up = onScreen.length ? cursorUp(onScreen.length) : '';
@@ -44,7 +49,10 @@ export function ttyReporter(stream: TerminalOutput): BuildHooks {
       timer.unref();
     },
     onImageChecking: (name) => states.set(name, { phase: 'checking', since: since(name) }),
-    onImageBuilding: (name) => states.set(name, { phase: 'building', since: since(name) }),
+    onImageBuilding: (name, engine) => {
+      if (engine !== undefined) engines.set(name, engine);
+      states.set(name, { phase: 'building', since: since(name) });
+    },
     onImageStep: (name, step, total, instruction, stage, cached) =>
       states.set(name, {
         phase: 'building',
