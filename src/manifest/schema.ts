@@ -116,15 +116,23 @@ export const Manifest = z.strictObject({
   environments: z.record(z.string(), Environment).optional(),
   engines: z
     .array(
-      z.union([
-        quotedString('an engine'),
-        z
-          .strictObject({
-            host: quotedString('host').describe('The engine, as a DOCKER_HOST URL.'),
-            platforms: Platforms.describe('Platforms it builds natively (default: its own, asked of it).'),
-          })
-          .describe('An engine and the platforms it builds natively.'),
-      ]),
+      z.union(
+        [
+          quotedString('an engine'),
+          z
+            .strictObject({
+              host: quotedString('host').describe('The engine, as a DOCKER_HOST URL.'),
+              platforms: Platforms.describe('Platforms it builds natively (default: its own, asked of it).'),
+            })
+            .describe('An engine and the platforms it builds natively.'),
+        ],
+        {
+          error: (issue) =>
+            typeof issue.input === 'object' && issue.input !== null
+              ? 'an engine is a DOCKER_HOST URL, or { host: URL, platforms: [os/arch, …] }'
+              : `an engine must be a string; YAML read ${JSON.stringify(issue.input)} as a ${typeof issue.input}, so write it in quotes`,
+        },
+      ),
     )
     .optional()
     .describe(
