@@ -86,6 +86,14 @@ export function buildProgram(
       ]),
     )
     .option('--no-cache', "use no layer cache: neither the engine's nor the registry's")
+    .option(
+      '--platform <os/arch>',
+      'one job of a run per platform: multi-platform images build only this platform, write no index, move no tag',
+    )
+    .option(
+      '--merge-platforms',
+      'the last job of a run per platform: write each index from platform builds already pushed, then move tags',
+    )
     .option('--tag <tags...>', 'more human tags for every image of the run')
     .option('--report <file>', 'write the JSON report to this file')
     .option('--dry-run', 'say what would be built (content tags not found), build and push nothing')

@@ -190,6 +190,58 @@ describe('pinyard build for several platforms', () => {
   });
 });
 
+describe('a run split by platform (native runners), then merged', () => {
+  it('builds each platform in its own job, and the merge job writes the indexes and moves the tags', async () => {
+    const { dir, registry } = platformsProject();
+    const env = await envFor(dir);
+    const amd = await build(dir, env, '--platform', 'linux/amd64', '--only', 'leaf');
+    expect(amd.code).toBe(0);
+    expect(amd.report!.tagsMoved).toBe(false);
+    const leafAmd = amd.report!.images.find((i) => i.name === 'leaf')!;
+    expect(Object.keys(leafAmd.platforms!)).toEqual(['linux/amd64']);
+    // No index yet, and no human tag: only the platform builds' content tags.
+    await expect(raw(`${registry}/leaf:1`)).rejects.toThrow(/manifest unknown/);
+
+    // Merging before every platform's job has run names what is missing, and writes nothing.
+    const early = await build(dir, env, '--merge-platforms', '--only', 'leaf');
+    expect(early.code).toBe(1);
+    expect(early.report!.images.find((i) => i.name === 'base')!.error?.message).toMatch(
+      /base: its linux\/arm64 build \(.*:pinyard-[0-9a-f]{24}\) is not in the registry/,
+    );
+    await expect(raw(`${registry}/base:1`)).rejects.toThrow(/manifest unknown/);
+
+    const arm = await build(dir, env, '--platform', 'linux/arm64', '--only', 'leaf');
+    expect(arm.code).toBe(0);
+    const merged = await build(dir, env, '--merge-platforms', '--only', 'leaf');
+    expect(merged.code).toBe(0);
+    expect(merged.report!.tagsMoved).toBe(true);
+    const leaf = merged.report!.images.find((i) => i.name === 'leaf')!;
+    expect(leaf.platforms).toEqual({
+      'linux/amd64': leafAmd.platforms!['linux/amd64'],
+      'linux/arm64': arm.report!.images.find((i) => i.name === 'leaf')!.platforms!['linux/arm64'],
+    });
+    const index = await raw(`${registry}/leaf:1`);
+    expect(index.manifests.map((m: { digest: string }) => m.digest)).toEqual(Object.values(leaf.platforms!));
+    // The same tree built in one run finds everything the split run made.
+    const whole = await build(dir, env, '--only', 'leaf');
+    expect(whole.report!.images.map((i) => i.status)).toEqual(['skipped', 'skipped', 'skipped']);
+  });
+
+  it('refuses --platform or --merge-platforms without --push, and both at once (exit 2)', async () => {
+    const { dir } = platformsProject();
+    const env = await envFor(dir);
+    for (const args of [
+      ['--platform', 'linux/arm64'],
+      ['--merge-platforms'],
+      ['--push', '--platform', 'linux/arm64', '--merge-platforms'],
+      ['--push', '--platform', 'arm64'],
+    ]) {
+      const result = await runCli(['build', ...args], dir, env);
+      expect(result.code).toBe(2);
+    }
+  });
+});
+
 describe('engines that declare the platforms they build', () => {
   let second: SecondEngine;
   beforeAll(async () => {

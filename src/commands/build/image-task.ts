@@ -6,7 +6,7 @@ import { PinyardError } from '../../errors.js';
 import type { ImageRefTarget } from '../../graph/index.js';
 import type { LockFile } from '../../lock/index.js';
 import type { ImageConfig } from '../../manifest/index.js';
-import { parseReference, repositoryName, tryParseReference } from '../../reference/index.js';
+import { byPlatform, parseReference, repositoryName, tryParseReference } from '../../reference/index.js';
 import type { BuildHooks } from '../../report/build/events.js';
 import { runIndexTask } from './index-task.js';
 import { imageLabels } from './labels.js';
@@ -105,6 +105,10 @@ export interface ImageTaskContext {
   force: boolean;
   /** `--no-cache`: no layer cache, neither the engine's nor the registry's. */
   noCache: boolean;
+  /** `--platform P`: multi-platform images build only P, and write no index (a job of a run per platform). */
+  onlyPlatform?: string;
+  /** `--merge-platforms`: multi-platform images take their platform builds from the registry, build none. */
+  mergePlatforms?: boolean;
   /** UTC day, for `rebuild: daily` images. */
   today: string;
   /** Asked only when an image is built: it runs git. */
@@ -131,24 +135,29 @@ export async function runImageTask(
   // the registries the build pulls from.
   const parents = new Set<string>();
   const pullsFrom = new Set<string>();
-  const pin = (resolved: string): string | undefined => {
-    const target = ctx.classify(resolved);
-    if (target.kind === 'image') parents.add(target.name);
-    const text = pinnedText(target, image, ctx);
-    // Without --push a tree image is a local name, not in any registry.
-    const pulled = text !== undefined && (ctx.pushing || target.kind !== 'image');
-    const ref = pulled ? tryParseReference(text) : undefined;
-    if (ref?.ok) pullsFrom.add(ref.ref.registry);
-    return text;
-  };
-  const pinnedDockerfile = pinImageRefs(dockerfileText, parsed, pin);
+  const pinFor =
+    (platform: string | undefined) =>
+    (resolved: string): string | undefined => {
+      const target = ctx.classify(resolved);
+      if (target.kind === 'image') parents.add(target.name);
+      const text = pinnedText(target, image, ctx, platform);
+      // Without --push a tree image is a local name, not in any registry.
+      const pulled = text !== undefined && (ctx.pushing || target.kind !== 'image');
+      const ref = pulled ? tryParseReference(text) : undefined;
+      if (ref?.ok) pullsFrom.add(ref.ref.registry);
+      return text;
+    };
+  const pinnedDockerfile = pinImageRefs(dockerfileText, parsed, pinFor(undefined));
   ctx.hooks.onImageChecking(image.name);
   // A parent that would be rebuilt gets a new digest, so this image's inputs change with it.
   if ([...parents].some((parent) => ctx.planned.has(parent))) return undefined;
   const salt = image.rebuild === 'daily' ? `rebuild-day:${ctx.today}` : undefined;
   if (image.platforms) {
+    // Each platform's own text: a tree parent pinned to its manifest for that platform, so a platform
+    // build is the same whether its parent's index exists yet (a run per platform) or not.
+    const pinnedFor = (platform: string) => pinImageRefs(dockerfileText, parsed, pinFor(platform));
     return runIndexTask(
-      { image, parsed, pinnedDockerfile, salt, pullsFrom, parents, platforms: image.platforms },
+      { image, parsed, pinnedFor, salt, pullsFrom, parents, platforms: image.platforms },
       ctx,
       signal,
     );
@@ -221,8 +230,17 @@ async function pullParents(
 }
 
 /** The pinned text for an image a Dockerfile names: its digest from the lock or from this run. */
-function pinnedText(target: ImageRefTarget, image: ImageConfig, ctx: ImageTaskContext): string | undefined {
-  if (target.kind === 'image') return ctx.built.get(target.name)?.pinnedRef;
+function pinnedText(
+  target: ImageRefTarget,
+  image: ImageConfig,
+  ctx: ImageTaskContext,
+  platform?: string,
+): string | undefined {
+  if (target.kind === 'image') {
+    const parent = ctx.built.get(target.name);
+    const manifest = platform === undefined ? undefined : byPlatform(parent?.platforms, platform);
+    return manifest && parent ? `${parent.repository}@${manifest}` : parent?.pinnedRef;
+  }
   if (target.kind === 'invalid') return undefined;
   const ref = parseReference(target.ref);
   if (ref.digest) return target.ref;

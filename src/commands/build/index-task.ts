@@ -3,7 +3,7 @@ import { addLabels } from '../../dockerfile/index.js';
 import { PinyardError } from '../../errors.js';
 import { contentTag, indexHash } from '../../hash/index.js';
 import type { ImageConfig } from '../../manifest/index.js';
-import { parseReference } from '../../reference/index.js';
+import { normalizePlatform, parseReference } from '../../reference/index.js';
 import { indexAnnotations } from './image-index.js';
 import type { BuiltImage, HashedInputs, ImageTaskContext } from './image-task.js';
 import { imageLabels } from './labels.js';
@@ -12,8 +12,8 @@ import { registryCache } from './registry-cache.js';
 export interface IndexTaskInputs {
   image: ImageConfig;
   parsed: ParsedDockerfile;
-  /** The Dockerfile with every FROM pinned: the same text serves every platform (an index digest picks). */
-  pinnedDockerfile: string;
+  /** The Dockerfile with every FROM pinned for one platform (tree parents to that platform's manifest). */
+  pinnedFor(platform: string): string;
   salt: string | undefined;
   /** Registries the builds pull from. */
   pullsFrom: Set<string>;
@@ -47,7 +47,7 @@ export async function runIndexTask(
   const builds = await Promise.all(
     platforms.map(async (platform) => ({
       platform,
-      inputs: await ctx.ports.hashInputs({ ...image, platform }, inputs.pinnedDockerfile, inputs.salt),
+      inputs: await ctx.ports.hashInputs({ ...image, platform }, inputs.pinnedFor(platform), inputs.salt),
     })),
   );
   const hash = indexHash(builds.map((b) => ({ platform: b.platform, hash: b.inputs.hash })));
@@ -64,6 +64,7 @@ export async function runIndexTask(
     platforms: byPlatform,
   });
 
+  if (ctx.onlyPlatform) return onePlatformOnly(inputs, builds, repository, ctx, signal);
   if (!ctx.force) {
     const existing = await ctx.ports.existing(`${repository}:${tag}`);
     if (existing) return result('skipped', existing, await indexPlatforms(`${repository}@${existing}`));
@@ -92,6 +93,42 @@ export async function runIndexTask(
   return result('built', digest, byPlatform);
 }
 
+/**
+ * `build --platform P` (one job of a run fanned out per platform): only P's build, under its content tag,
+ * and no index; children of this run pin to it. The merge job (`--merge-platforms`) writes the indexes.
+ */
+async function onePlatformOnly(
+  inputs: IndexTaskInputs,
+  builds: Array<{ platform: string; inputs: HashedInputs }>,
+  repository: string,
+  ctx: ImageTaskContext,
+  signal: AbortSignal,
+): Promise<BuiltImage | undefined> {
+  const wanted = normalizePlatform(ctx.onlyPlatform!);
+  const build = builds.find((b) => normalizePlatform(b.platform) === wanted);
+  if (!build) {
+    throw new PinyardError('PINYARD_USAGE', `${inputs.image.name} is not built for ${ctx.onlyPlatform}`, {
+      hint: 'leave it out of this platform’s job (--only), or add the platform to its `platforms`',
+    });
+  }
+  const ref = `${repository}:${build.inputs.contentTag}`;
+  const existing = ctx.force ? undefined : await ctx.ports.existing(ref);
+  if (!existing && ctx.dryRun) return undefined;
+  if (!existing) ctx.hooks.onImageBuilding(inputs.image.name);
+  const digest =
+    existing ?? (await platformBuild(inputs, build.platform, build.inputs, repository, ctx, signal));
+  return {
+    name: inputs.image.name,
+    status: existing ? 'skipped' : 'built',
+    digest,
+    pinnedRef: `${repository}@${digest}`,
+    repository,
+    contentTag: build.inputs.contentTag,
+    hash: build.inputs.hash,
+    platforms: { [build.platform]: digest },
+  };
+}
+
 /** One platform of the image: reused by its content tag, or built on an engine and pushed. */
 async function platformBuild(
   inputs: IndexTaskInputs,
@@ -111,6 +148,15 @@ async function platformBuild(
       return existing;
     }
   }
+  if (ctx.mergePlatforms) {
+    throw new PinyardError(
+      'PINYARD_NOT_FOUND',
+      `${name}: its ${platform} build (${ref}) is not in the registry, so there is no index to merge`,
+      {
+        hint: `run that platform's job first (build --push --platform ${platform}), or build without --merge-platforms`,
+      },
+    );
+  }
   const key = `${name}@${platform}`;
   // Parent affinity per platform: the engine that built a parent's build of the same platform.
   const preferred = [...inputs.parents].flatMap(
@@ -127,7 +173,7 @@ async function platformBuild(
     const pullsFrom = new Set(inputs.pullsFrom);
     if (cacheFrom.length > 0) pullsFrom.add(parseReference(repository).registry);
     await slot.build({ ...image, platform }, hashed, {
-      dockerfileText: addLabels(inputs.pinnedDockerfile, inputs.parsed, labels, image.target),
+      dockerfileText: addLabels(hashed.dockerfileText, inputs.parsed, labels, image.target),
       tags: [ref],
       signal,
       name,

@@ -2,8 +2,8 @@ import path from 'node:path';
 import type { CommandContext } from '../../cli/io.js';
 import type { Builder } from '../../engine/index.js';
 import { ExitCode, PinyardError } from '../../errors.js';
-import { imageRefClassifier, platformProblems, selectImages } from '../../graph/index.js';
-import { parseReference } from '../../reference/index.js';
+import { type ImageGraph, imageRefClassifier, platformProblems, selectImages } from '../../graph/index.js';
+import { normalizePlatform, parseReference } from '../../reference/index.js';
 import { RegistryClient } from '../../registry/index.js';
 import { type BuildReport, chooseReporters } from '../../report/build/index.js';
 import { runDag, type TaskOutcome } from '../../scheduler/index.js';
@@ -35,6 +35,10 @@ export interface BuildOptions {
   builder?: 'buildkit' | 'classic';
   /** False with `--no-cache` (commander's negated flag): neither the engine's layer cache nor the registry's. */
   cache?: boolean;
+  /** `--platform os/arch`: one job of a run fanned out per platform. */
+  platform?: string;
+  /** `--merge-platforms`: the job that writes the indexes from the platform jobs' builds. */
+  mergePlatforms?: boolean;
 }
 
 /** Images whose content tags are looked up at once, besides those building. */
@@ -56,7 +60,8 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
   }
   const engines = chooseEngines(options.engine, manifest, pushing);
   const endpoints = engineEndpoints(engines, ctx.env);
-  const selected = options.only?.length ? selectImages(graph, options.only) : graph;
+  const chosen = options.only?.length ? selectImages(graph, options.only) : graph;
+  const selected = options.platform ? forPlatform(chosen, graph, manifest.images, options.platform) : chosen;
   const registry = new RegistryClient({ insecureRegistries: manifest.insecureRegistries, env: ctx.env });
   const frozen = Boolean(options.frozen);
   const dryRun = Boolean(options.dryRun);
@@ -74,6 +79,7 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
   if (upstreamPlatforms.length > 0) throw collectPlatformProblems(upstreamPlatforms);
   const configs = new Map(manifest.images.map((i) => [i.name, i]));
   const selectedImages = selected.order.map((name) => configs.get(name)!);
+  checkPlatformFlags(options, pushing);
   const multiPlatform = selectedImages.filter((i) => i.platforms).map((i) => i.name);
   if (multiPlatform.length > 0 && !pushing && !dryRun) {
     throw new PinyardError(
@@ -138,6 +144,8 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
     planned,
     force: Boolean(options.force),
     noCache: options.cache === false,
+    ...(options.platform ? { onlyPlatform: options.platform } : {}),
+    mergePlatforms: Boolean(options.mergePlatforms),
     today: new Date().toISOString().slice(0, 10),
     source: () => (source ??= sourceInfo(manifest.dir, ctx.env)),
     hooks,
@@ -201,7 +209,8 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
     if (image.status === 'failed' || image.status === 'blocked') hooks.onImageFinished(image);
 
   const succeeded = images.every((i) => ['built', 'skipped', 'planned'].includes(i.status));
-  if (succeeded && !dryRun) {
+  // One platform's job writes no index, so no human tag can move yet: the merge job moves them.
+  if (succeeded && !dryRun && !options.platform) {
     const moves = plannedTagMoves(built, (name) => configs.get(name)!.tags, options.tag ?? []);
     await ports.moveTags(moves);
     hooks.onTagsMoved(moves);
@@ -211,7 +220,7 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
   const summary: BuildReport = {
     version: 1,
     status: interrupt.signal.aborted ? 'cancelled' : succeeded ? 'succeeded' : 'failed',
-    tagsMoved: succeeded && !dryRun,
+    tagsMoved: succeeded && !dryRun && !options.platform,
     images,
     durationMs: Date.now() - started,
   };
@@ -228,4 +237,45 @@ function builderPreference(
   if (options.builder) return { builder: options.builder, from: '--builder', secretImages };
   if (manifest.builder) return { builder: manifest.builder, from: 'builder: in images.yml', secretImages };
   return { secretImages };
+}
+
+function checkPlatformFlags(options: BuildOptions, pushing: boolean): void {
+  if (options.platform !== undefined && !/^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/.test(options.platform)) {
+    throw new PinyardError('PINYARD_USAGE', `--platform ${options.platform} is not os/arch[/variant]`, {
+      hint: 'write it as linux/amd64 or linux/arm64',
+    });
+  }
+  if (options.platform !== undefined && options.mergePlatforms) {
+    throw new PinyardError('PINYARD_USAGE', '--platform and --merge-platforms are two different jobs', {
+      hint: 'run each platform with --platform, then one job with --merge-platforms',
+    });
+  }
+  if ((options.platform !== undefined || options.mergePlatforms) && !pushing) {
+    throw new PinyardError(
+      'PINYARD_USAGE',
+      'a run split by platform meets in the registry: it needs --push',
+      {
+        hint: 'add --push',
+      },
+    );
+  }
+}
+
+/**
+ * One platform's job builds the images that have that platform: multi-platform images that list it, and
+ * single-platform ones (found by their content tags when another job built them first).
+ */
+function forPlatform(
+  chosen: ImageGraph,
+  graph: ImageGraph,
+  images: ReadonlyArray<{ name: string; platforms?: string[] }>,
+  platform: string,
+): ImageGraph {
+  const wanted = normalizePlatform(platform);
+  const byName = new Map(images.map((i) => [i.name, i]));
+  const keep = chosen.order.filter((name) => {
+    const list = byName.get(name)?.platforms;
+    return !list || list.some((p) => normalizePlatform(p) === wanted);
+  });
+  return selectImages(graph, keep);
 }
