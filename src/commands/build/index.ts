@@ -4,9 +4,11 @@ import { ExitCode, PinyardError } from '../../errors.js';
 import { imageRefClassifier, selectImages } from '../../graph/index.js';
 import { parseReference } from '../../reference/index.js';
 import { RegistryClient } from '../../registry/index.js';
+import { secrets } from '../../registry/redact.js';
 import { type BuildReport, chooseReporters } from '../../report/build/index.js';
 import { runDag, type TaskOutcome } from '../../scheduler/index.js';
 import { loadProject } from '../load-project.js';
+import { secretArgValues } from './arg-secrets.js';
 import { chooseEngines } from './engines.js';
 import { ensureLock } from './ensure-lock.js';
 import { plannedTagMoves } from './human-tags.js';
@@ -41,6 +43,8 @@ const CHECKS_IN_FLIGHT = 8;
 export async function buildCommand(ctx: CommandContext, options: BuildOptions): Promise<number> {
   const started = Date.now();
   const { manifest, graph, dockerfiles, texts } = await loadProject(ctx.manifestFile, ctx.cwd);
+  // Before anything could print them (and announced to GitHub Actions as masks).
+  for (const image of manifest.images) secrets.add(...secretArgValues(image, dockerfiles.get(image.name)));
   const pushing = Boolean(options.push);
   if (pushing && !manifest.registry) {
     throw new PinyardError('PINYARD_USAGE', '--push needs a registry to push to', {
