@@ -88,6 +88,12 @@ export const Manifest = z.strictObject({
     .describe(
       'Docker engines to build on at once, as DOCKER_HOST URLs (unix://, tcp://, ssh://); `build --engine` overrides them.',
     ),
+  allowContextsOutside: z
+    .boolean()
+    .optional()
+    .describe(
+      'Allow build contexts and Dockerfiles outside the directory of images.yml (default false: refused).',
+    ),
   images: z.record(z.string(), ImageSpec).describe('The images of the tree, by name.'),
 });
 
