@@ -36,6 +36,8 @@ export const ErrorCodes = {
   PINYARD_CYCLE: ExitCode.badInput,
   PINYARD_LOCK_INVALID: ExitCode.badInput,
   PINYARD_LOCK_STALE: ExitCode.failed,
+  /** Another pinyard run is updating images.lock in the same directory (it holds `.images.lock.lock`). */
+  PINYARD_LOCK_BUSY: ExitCode.failed,
   PINYARD_DENIED: ExitCode.failed,
   PINYARD_NOT_FOUND: ExitCode.failed,
   PINYARD_UNREACHABLE: ExitCode.failed,

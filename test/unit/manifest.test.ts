@@ -148,7 +148,8 @@ describe('loadManifest', () => {
       {
         what: 'a parent directory',
         yaml: 'version: 1\nimages:\n  app: { context: ../secrets }\n',
-        expected: 'images.yml:3:19: images.app.context: context ../secrets is outside the directory of images.yml',
+        expected:
+          'images.yml:3:19: images.app.context: context ../secrets is outside the directory of images.yml',
       },
       {
         what: 'an absolute path',
