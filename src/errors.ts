@@ -57,6 +57,8 @@ export const ErrorCodes = {
   PINYARD_NEEDS_CONFIRMATION: ExitCode.badInput,
   /** A deletion refused because it would take more than was asked: other tags, an index's platform. */
   PINYARD_UNSAFE_DELETE: ExitCode.failed,
+  /** SIGINT or SIGTERM arrived while a change was half made; it was undone before the command ended. */
+  PINYARD_INTERRUPTED: ExitCode.failed,
 } as const;
 export type ErrorCode = keyof typeof ErrorCodes;
 

@@ -9,6 +9,7 @@ import { renderPrune } from '../../report/registry/prune.js';
 import type { PruneResult } from '../../report/registry/types.js';
 import {
   isContentTag,
+  parseDuration,
   planRetention,
   type RetentionCandidate,
   type RetentionDecision,
@@ -22,6 +23,8 @@ import { tagDigestsIfAny } from './tag-digests.js';
 
 export interface PruneOptions {
   keep: number;
+  /** `--min-age`: as written, e.g. `24h`; digests created more recently are kept. */
+  minAge?: string;
   dryRun?: boolean;
   yes?: boolean;
 }
@@ -53,11 +56,17 @@ export async function registryPruneCommand(
   }
   const images = selectImages(manifest, names);
   const describer = new ImageDescriber(client);
-  const plan = (name: string) => planRepository(client, describer, manifest, name, options.keep);
+  const minAgeMs = options.minAge === undefined ? undefined : parseDuration(options.minAge);
+  const plan = (name: string) =>
+    planRepository(client, describer, manifest, name, {
+      keep: options.keep,
+      ...(minAgeMs !== undefined ? { minAgeMs, now: Date.now() } : {}),
+    });
   const plans = await Promise.all(images.map(plan));
   const result: PruneResult = {
     dryRun: Boolean(options.dryRun),
     keep: options.keep,
+    ...(options.minAge !== undefined ? { minAge: options.minAge } : {}),
     repositories: plans.map((p) => ({
       repository: repositoryName(p.repository),
       decisions: p.decisions,
@@ -128,7 +137,7 @@ async function planRepository(
   describer: ImageDescriber,
   manifest: ProjectManifest,
   name: string,
-  keep: number,
+  limits: { keep: number; minAgeMs?: number; now?: number },
 ): Promise<RepositoryPlan> {
   const repository = homeRepository(manifest, name)!;
   const [tags, environments] = await Promise.all([
@@ -181,7 +190,7 @@ async function planRepository(
       return { digest, tags: contentTags.sort(), ...(created ? { created } : {}) };
     }),
   );
-  return { name, repository, decisions: planRetention({ candidates, protectedBy, keep }) };
+  return { name, repository, decisions: planRetention({ candidates, protectedBy, ...limits }) };
 }
 
 function selectImages(manifest: ProjectManifest, names: string[]): string[] {
