@@ -115,4 +115,38 @@ describe('contextTar', () => {
     await new Promise((resolve) => tar.once('close', resolve));
     expect(tar.destroyed).toBe(true);
   });
+
+  describe('a context that changes between hashing and sending', () => {
+    const sendAfter = async (change: () => Promise<void>) => {
+      const files = await contextFiles(dir, { dockerfile: 'Dockerfile' });
+      await change();
+      const { tar } = await contextTar(dir, { dockerfileText: rewritten, files });
+      return unpack(tar).catch((e: unknown) => e);
+    };
+
+    it.each([
+      ['its content, same size', () => writeFile(join(dir, 'src/run.sh'), '#!/bin/sh\necho HI\n')],
+      ['its content, longer', () => writeFile(join(dir, 'src/run.sh'), '#!/bin/sh\necho hi; curl evil\n')],
+      ['its mode', () => chmod(join(dir, 'src/run.sh'), 0o777)],
+      [
+        'its type: a symlink out of the context in its place',
+        async () => {
+          await rm(join(dir, 'src/run.sh'));
+          await symlink('/etc/passwd', join(dir, 'src/run.sh'));
+        },
+      ],
+    ])('fails the upload when a file changed %s, naming it', async (_, change) => {
+      const error = await sendAfter(change);
+      expect(error).toBeInstanceOf(PinyardError);
+      expect(error).toMatchObject({ code: 'PINYARD_CONTEXT_INVALID' });
+      expect((error as PinyardError).message).toMatch(
+        /^src\/run\.sh in build context .* changed \(its (content|type or mode)\) after it was hashed/,
+      );
+    });
+
+    it('sends a file whose time alone changed', async () => {
+      const result = await sendAfter(() => writeFile(join(dir, 'src/run.sh'), '#!/bin/sh\necho hi\n'));
+      expect(result).not.toBeInstanceOf(Error);
+    });
+  });
 });

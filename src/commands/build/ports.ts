@@ -1,10 +1,11 @@
 import { contextTar } from '../../engine/context-tar.js';
 import type { Engine } from '../../engine/index.js';
-import { contentTag, contextFiles, inputHash } from '../../hash/index.js';
+import { contentTag, contextFiles, INPUT_HASH_LABEL, inputHash } from '../../hash/index.js';
 import type { ProjectManifest } from '../../manifest/index.js';
 import { parseReference, repositoryName } from '../../reference/index.js';
 import type { RegistryClient } from '../../registry/index.js';
 import type { BuildHooks } from '../../report/build/index.js';
+import { carriesInputHash } from './content-tag-check.js';
 import { engineSlot } from './engine-slot.js';
 import { EngineSlots } from './engine-slots.js';
 import { connectEngines, type EngineChoice } from './engines.js';
@@ -85,9 +86,16 @@ export async function connectPorts(options: {
       };
     },
 
-    async existing(ref) {
-      if (pushing) return (await registry.headManifest(parseReference(ref)))?.digest;
-      return (await (await engines()).local.inspect(ref))?.id;
+    async existing(ref, hash) {
+      // A content tag counts only when its image says it was built from these inputs (its label).
+      if (pushing) {
+        const reference = parseReference(ref);
+        const digest = (await registry.headManifest(reference))?.digest;
+        if (!digest) return undefined;
+        return (await carriesInputHash(registry, reference, digest, hash)) ? digest : undefined;
+      }
+      const local = await (await engines()).local.inspect(ref);
+      return local?.labels[INPUT_HASH_LABEL] === hash ? local.id : undefined;
     },
 
     async reserveEngine(preferred, signal) {
