@@ -15,3 +15,12 @@ const controlCharacter = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/
 export function stripControls(text: string): string {
   return text.replace(escapeSequence, '').replace(controlCharacter, '');
 }
+
+/**
+ * Text for a terminal, one line per line: `stripControls`, and a CR (which would let a value overwrite
+ * the start of its own line) dropped too. For what the registry commands print of a registry's answers:
+ * repository names from a catalog, labels and environment from an image config.
+ */
+export function terminalText(text: string): string {
+  return stripControls(text).replace(/\r/g, '');
+}

@@ -14,6 +14,7 @@ import {
   type RetentionCandidate,
   type RetentionDecision,
 } from '../../retention/index.js';
+import { terminalText } from '../../text/control-characters.js';
 import { type AnswerInput, confirm } from './confirm.js';
 import { ensureDeleteAllowed } from './delete-probe.js';
 import { environmentTags, homeRepository } from './environments.js';
@@ -122,7 +123,7 @@ export async function registryPruneCommand(
 
 function report(ctx: CommandContext, result: PruneResult): number {
   ctx.stdout.write(
-    ctx.json ? `${JSON.stringify({ version: 1, ...result }, null, 2)}\n` : renderPrune(result),
+    ctx.json ? `${JSON.stringify({ version: 1, ...result }, null, 2)}\n` : terminalText(renderPrune(result)),
   );
   return ExitCode.ok;
 }

@@ -5,6 +5,7 @@ import { isIndexMediaType, type RegistryClient } from '../../registry/index.js';
 import { plural } from '../../report/registry/format.js';
 import { renderRm } from '../../report/registry/rm.js';
 import type { RmResult } from '../../report/registry/types.js';
+import { terminalText } from '../../text/control-characters.js';
 import { type AnswerInput, confirm } from './confirm.js';
 import { ensureDeleteAllowed } from './delete-probe.js';
 import { type Container, keptBy, planRemoval, type RemovalPlan } from './removal-plan.js';
@@ -114,7 +115,9 @@ export async function registryRmCommand(
       kept: { digest: plan.digest, tags: plan.others, indexes: plan.containers },
     };
   }
-  ctx.stdout.write(ctx.json ? `${JSON.stringify({ version: 1, ...result }, null, 2)}\n` : renderRm(result));
+  ctx.stdout.write(
+    ctx.json ? `${JSON.stringify({ version: 1, ...result }, null, 2)}\n` : terminalText(renderRm(result)),
+  );
   return ExitCode.ok;
 }
 
