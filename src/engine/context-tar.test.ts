@@ -120,8 +120,12 @@ describe('contextTar', () => {
     const sendAfter = async (change: () => Promise<void>) => {
       const files = await contextFiles(dir, { dockerfile: 'Dockerfile' });
       await change();
-      const { tar } = await contextTar(dir, { dockerfileText: rewritten, files });
-      return unpack(tar).catch((e: unknown) => e);
+      try {
+        const { tar } = await contextTar(dir, { dockerfileText: rewritten, files });
+        return await unpack(tar);
+      } catch (e) {
+        return e;
+      }
     };
 
     it.each([
@@ -142,6 +146,13 @@ describe('contextTar', () => {
       expect((error as PinyardError).message).toMatch(
         /^src\/run\.sh in build context .* changed \(its (content|type or mode)\) after it was hashed/,
       );
+    });
+
+    it('refuses a .dockerignore changed since hashing', async () => {
+      await writeFile(join(dir, '.dockerignore'), '*.log\n');
+      const error = await sendAfter(() => writeFile(join(dir, '.dockerignore'), '*.log\n!debug.log\n'));
+      expect(error).toMatchObject({ code: 'PINYARD_CONTEXT_INVALID' });
+      expect((error as PinyardError).message).toMatch(/^\.dockerignore in build context .* changed/);
     });
 
     it('sends a file whose time alone changed', async () => {

@@ -48,6 +48,10 @@ export async function contextTar(contextDir: string, options: ContextTarOptions)
     );
   }
   const dockerignore = await amendedDockerignore(contextDir);
+  const hashedIgnore = files.find((f) => f.path === '.dockerignore')?.digest;
+  if (hashedIgnore !== undefined && hashedIgnore !== dockerignore.digest) {
+    throw contextChanged(contextDir, '.dockerignore', 'its content');
+  }
   const sent = files.filter((f) => f.path !== '.dockerignore');
   const byPath = new Map(sent.map((f) => [f.path, f]));
   // The content tag was computed from `files` before this tar is read: whatever changed since must fail
@@ -133,6 +137,8 @@ function contextChanged(contextDir: string, file: string, what: string): Pinyard
 
 interface AmendedFile {
   text: string;
+  /** Of the file as read, before pinyard's line was added; undefined when there is none. */
+  digest?: string;
   header: { mode: number; mtime: Date; uid: 0; gid: 0 };
 }
 
@@ -142,6 +148,7 @@ async function amendedDockerignore(contextDir: string): Promise<AmendedFile> {
     const [text, stats] = await Promise.all([readFile(path, 'utf8'), lstat(path)]);
     return {
       text: `${text}\n${INJECTED_DOCKERFILE}\n`,
+      digest: `sha256:${createHash('sha256').update(text).digest('hex')}`,
       header: { mode: stats.mode & 0o7777, mtime: stats.mtime, uid: 0, gid: 0 },
     };
   } catch (e) {
