@@ -9,8 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandContext } from '../../src/cli/io.js';
 import { registryRmCommand } from '../../src/commands/registry/rm.js';
 import type { PinyardError } from '../../src/errors.js';
+import type { PruneResult } from '../../src/report/registry/types.js';
 import { type HoldingProxy, holdingProxy } from '../helpers/holding-proxy.js';
+import { runCli } from '../helpers/run-cli.js';
 import { skopeoCopy } from '../helpers/skopeo.js';
+import { tempProject } from '../helpers/temp-project.js';
 import { anyManifest, worldFromEnv } from '../world/index.js';
 
 const world = worldFromEnv();
@@ -117,5 +120,46 @@ describe('pinyard registry rm, when the registry changes while it runs', () => {
       expect(await digestOf(repository, 'gone')).toBe(busybox.indexDigest);
       expect(await digestOf(repository, 'kept')).toBe(busybox.indexDigest);
     });
+  });
+});
+
+describe('pinyard registry prune --min-age', () => {
+  it('keeps the content-tagged digests younger than the minimum age, and deletes the rest', async () => {
+    const repository = `${ns}/young/app`;
+    const contentTag = `pinyard-${'a'.repeat(24)}`;
+    await skopeoCopy(`${upstream}/library/busybox:1.36`, `${upstream}/${repository}:${contentTag}`);
+    const dir = tempProject({
+      'images.yml': `version: 1\nregistry: ${upstream}/${ns}/young\nimages:\n  app: { context: app }\n`,
+      'app/Dockerfile': 'FROM scratch\n',
+    });
+    const env = { ...process.env, DOCKER_CONFIG: dir };
+    const prune = async (...args: string[]) => {
+      const result = await runCli(
+        ['--json', 'registry', 'prune', '--keep', '0', '--dry-run', ...args],
+        dir,
+        env,
+      );
+      return { code: result.code, body: JSON.parse(result.stdout) as PruneResult };
+    };
+    // The stand-in image says it was created in 1970: old for any age but a very long one.
+    const old = await prune('--min-age', '1d');
+    expect(old.code).toBe(0);
+    expect(old.body.repositories[0]!.decisions.map((d) => d.action)).toEqual(['delete']);
+    const young = await prune('--min-age', '100000w');
+    expect(young.body.minAge).toBe('100000w');
+    expect(young.body.repositories[0]!.decisions).toEqual([
+      expect.objectContaining({ digest: busybox.indexDigest, action: 'keep', recent: true }),
+    ]);
+    const text = await runCli(
+      ['registry', 'prune', '--keep', '0', '--dry-run', '--min-age', '100000w'],
+      dir,
+      env,
+    );
+    expect(text.stdout).toMatch(/keep\s+sha256:[0-9a-f]{12}.*younger than 100000w/);
+
+    const bad = await runCli(['registry', 'prune', '--min-age', '1 day'], dir, env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--min-age must be a duration such as 30m, 24h or 7d, not "1 day"');
+    expect(await digestOf(repository, contentTag)).toBe(busybox.indexDigest);
   });
 });
