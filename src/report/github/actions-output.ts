@@ -8,9 +8,11 @@ import { addMask, withoutCommands, workflowCommand } from './workflow-commands.j
  * trimmed, and a line holding `##[` anywhere. The runner splits its input into lines at LF, CR and CRLF.
  *
  * Neither shape may reach it from text pinyard did not write, so that text gets a zero-width space (U+200B,
- * which .NET does not count as white space) between the two characters that make the marker: `:​:error::x`, `#​#[set-output …]`. The log reads the same to a person. In JSON
- * (stdout under `--json`) `##[` can only be inside a string, where `\u005b` is the same `[`, so the JSON
- * keeps its value.
+ * which .NET does not count as white space) inside the marker: after the first `:` of `::`, before the `[`
+ * of `##[`. The log reads the same to a person. The runner compares with .NET's culture-aware StartsWith and
+ * IndexOf, which may skip U+200B, but it cuts the command name out at fixed offsets: the name then starts
+ * with `:` or `[`, and no command has such a name. In JSON (stdout under `--json`) `##[` can only be inside
+ * a string, where `\u005b` is the same `[`, so the JSON keeps its value.
  */
 const ZERO_WIDTH_SPACE = '\u200b';
 /** .NET's `char.IsWhiteSpace`, which TrimStart uses, and a little more: JS `\s` plus NEL. */
