@@ -1,6 +1,7 @@
 // `npm run bench [-- NAME…]`: runs the named benchmarks (all by default) and prints their tables.
 import { benchBuild } from './build.js';
 import { benchLock } from './lock.js';
+import { benchOutputLines } from './output-lines.js';
 import { benchPlan } from './plan.js';
 import { benchPromote } from './promote.js';
 import { benchStartUp } from './start-up.js';
@@ -11,6 +12,7 @@ const benchmarks: Record<string, () => void | Promise<void>> = {
   lock: benchLock,
   build: benchBuild,
   promote: benchPromote,
+  'output-lines': benchOutputLines,
 };
 
 const names = process.argv.slice(2);

@@ -40,6 +40,8 @@ export const ErrorCodes = {
   PINYARD_CYCLE: ExitCode.badInput,
   PINYARD_LOCK_INVALID: ExitCode.badInput,
   PINYARD_LOCK_STALE: ExitCode.failed,
+  /** Another pinyard run is updating images.lock in the same directory (it holds `.images.lock.lock`). */
+  PINYARD_LOCK_BUSY: ExitCode.failed,
   PINYARD_DENIED: ExitCode.failed,
   PINYARD_NOT_FOUND: ExitCode.failed,
   PINYARD_UNREACHABLE: ExitCode.failed,
@@ -63,6 +65,8 @@ export const ErrorCodes = {
   PINYARD_NEEDS_CONFIRMATION: ExitCode.badInput,
   /** A deletion refused because it would take more than was asked: other tags, an index's platform. */
   PINYARD_UNSAFE_DELETE: ExitCode.failed,
+  /** SIGINT or SIGTERM arrived while a change was half made; it was undone before the command ended. */
+  PINYARD_INTERRUPTED: ExitCode.failed,
 } as const;
 export type ErrorCode = keyof typeof ErrorCodes;
 

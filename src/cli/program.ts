@@ -2,7 +2,9 @@ import { Command, CommanderError, Option } from 'commander';
 import type { BuildOptions } from '../commands/build/index.js';
 import type { PlanOptions } from '../commands/plan.js';
 import type { PromoteOptions } from '../commands/promote/index.js';
+import type { PruneOptions } from '../commands/registry/prune.js';
 import { PinyardError } from '../errors.js';
+import { parseDuration } from '../retention/index.js';
 import type { CommandContext } from './io.js';
 
 export interface GlobalOptions {
@@ -172,9 +174,22 @@ export function buildProgram(
       },
       10,
     )
+    .option(
+      '--min-age <duration>',
+      'keep every digest created less than this long ago (90s, 30m, 24h, 7d, 2w, 1h30m)',
+      (value: string) => {
+        if (parseDuration(value) === undefined) {
+          throw new PinyardError(
+            'PINYARD_USAGE',
+            `--min-age must be a duration such as 30m, 24h or 7d, not "${value}"`,
+          );
+        }
+        return value;
+      },
+    )
     .option('--dry-run', 'show what would be deleted and delete nothing')
     .option('-y, --yes', 'do not ask for confirmation (scripts, CI)')
-    .action(async (images: string[], options: { keep: number; dryRun?: boolean; yes?: boolean }) => {
+    .action(async (images: string[], options: PruneOptions) => {
       const { registryPruneCommand } = await import('../commands/registry/prune.js');
       setExitCode(await registryPruneCommand(context(), images, options));
     });

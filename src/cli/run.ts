@@ -1,4 +1,5 @@
 import { ExitCode, isPinyardError } from '../errors.js';
+import { ActionsOutput } from '../report/github/actions-output.js';
 import { inGithubActions } from '../report/github/environment-files.js';
 import { maskSecrets } from '../report/github/mask-secrets.js';
 import type { CommandContext } from './io.js';
@@ -11,15 +12,26 @@ import { reportError } from './report-error.js';
  */
 export async function run(
   argv: string[],
-  base: Omit<CommandContext, 'manifestFile' | 'json'>,
+  given: Omit<CommandContext, 'manifestFile' | 'json'>,
 ): Promise<number> {
   let exitCode: number = ExitCode.ok;
+  const json = argv.includes('--json');
+  const actions = inGithubActions(given.env);
+  // In GitHub Actions nothing a registry or a build says may reach the runner as a command: every line
+  // goes through ActionsOutput, and only pinyard's own commands pass it untouched.
+  const base = actions
+    ? {
+        ...given,
+        stdout: new ActionsOutput(given.stdout, { json }),
+        stderr: new ActionsOutput(given.stderr),
+      }
+    : given;
   const program = buildProgram(base, (code) => {
     exitCode = code;
   });
-  const json = argv.includes('--json');
-  // In GitHub Actions every secret pinyard reads is masked in the job's log before it could be printed.
-  const stopMasking = inGithubActions(base.env) ? maskSecrets(base.stderr) : undefined;
+  // Every secret pinyard reads is masked in the job's log before it could be printed, on the stream the
+  // groups (and their stop-commands windows) go to: stdout, or stderr when stdout holds the JSON.
+  const stopMasking = actions ? maskSecrets(json ? base.stderr : base.stdout) : undefined;
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

@@ -4,6 +4,7 @@ import { ExitCode } from '../errors.js';
 import { formatLock } from '../lock/format.js';
 import {
   diffLocks,
+  holdLockFile,
   imagesAffectedBy,
   type LockChange,
   type LockMode,
@@ -28,9 +29,25 @@ export interface LockOptions {
  */
 export async function lockCommand(ctx: CommandContext, options: LockOptions): Promise<number> {
   const project = await loadProject(ctx.manifestFile, ctx.cwd);
-  const { manifest, graph } = project;
+  const { manifest } = project;
   const lockPath = path.join(manifest.dir, 'images.lock');
   const lockDisplay = path.relative(ctx.cwd, lockPath) || 'images.lock';
+  // Held from reading the lock to writing it: a second run waits for nothing and overwrites nothing.
+  const release = options.check ? undefined : await holdLockFile(lockPath, lockDisplay);
+  try {
+    return await lockUnderHold(ctx, options, project, lockPath, lockDisplay);
+  } finally {
+    await release?.();
+  }
+}
+
+async function lockUnderHold(
+  ctx: CommandContext,
+  options: LockOptions,
+  { manifest, graph }: Awaited<ReturnType<typeof loadProject>>,
+  lockPath: string,
+  lockDisplay: string,
+): Promise<number> {
   const old = await readLock(lockPath, lockDisplay);
 
   const mode: LockMode =

@@ -1,4 +1,5 @@
 import { redact } from '../registry/redact.js';
+import { stripControls } from '../text/control-characters.js';
 import type { JsonMessage } from './json-lines.js';
 import { OutputLines, statusLine } from './output-lines.js';
 import type { BuildStep } from './types.js';
@@ -41,7 +42,7 @@ export class BuildOutput {
     const error = message.errorDetail?.message ?? message.error;
     if (error !== undefined) {
       this.end();
-      this.#error ??= redact(error.trim());
+      this.#error ??= redact(stripControls(error).trim());
     }
   }
 

@@ -115,4 +115,49 @@ describe('contextTar', () => {
     await new Promise((resolve) => tar.once('close', resolve));
     expect(tar.destroyed).toBe(true);
   });
+
+  describe('a context that changes between hashing and sending', () => {
+    const sendAfter = async (change: () => Promise<void>) => {
+      const files = await contextFiles(dir, { dockerfile: 'Dockerfile' });
+      await change();
+      try {
+        const { tar } = await contextTar(dir, { dockerfileText: rewritten, files });
+        return await unpack(tar);
+      } catch (e) {
+        return e;
+      }
+    };
+
+    it.each([
+      ['its content, same size', () => writeFile(join(dir, 'src/run.sh'), '#!/bin/sh\necho HI\n')],
+      ['its content, longer', () => writeFile(join(dir, 'src/run.sh'), '#!/bin/sh\necho hi; curl evil\n')],
+      ['its mode', () => chmod(join(dir, 'src/run.sh'), 0o777)],
+      [
+        'its type: a symlink out of the context in its place',
+        async () => {
+          await rm(join(dir, 'src/run.sh'));
+          await symlink('/etc/passwd', join(dir, 'src/run.sh'));
+        },
+      ],
+    ])('fails the upload when a file changed %s, naming it', async (_, change) => {
+      const error = await sendAfter(change);
+      expect(error).toBeInstanceOf(PinyardError);
+      expect(error).toMatchObject({ code: 'PINYARD_CONTEXT_INVALID' });
+      expect((error as PinyardError).message).toMatch(
+        /^src\/run\.sh in build context .* changed \(its (content|type or mode)\) after it was hashed/,
+      );
+    });
+
+    it('refuses a .dockerignore changed since hashing', async () => {
+      await writeFile(join(dir, '.dockerignore'), '*.log\n');
+      const error = await sendAfter(() => writeFile(join(dir, '.dockerignore'), '*.log\n!debug.log\n'));
+      expect(error).toMatchObject({ code: 'PINYARD_CONTEXT_INVALID' });
+      expect((error as PinyardError).message).toMatch(/^\.dockerignore in build context .* changed/);
+    });
+
+    it('sends a file whose time alone changed', async () => {
+      const result = await sendAfter(() => writeFile(join(dir, 'src/run.sh'), '#!/bin/sh\necho hi\n'));
+      expect(result).not.toBeInstanceOf(Error);
+    });
+  });
 });

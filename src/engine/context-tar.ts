@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { pipeline, Readable, Transform } from 'node:stream';
 import tar from 'tar-fs';
 import { PinyardError } from '../errors.js';
 import type { ContextEntry } from '../hash/index.js';
@@ -47,15 +48,42 @@ export async function contextTar(contextDir: string, options: ContextTarOptions)
     );
   }
   const dockerignore = await amendedDockerignore(contextDir);
-  const sent = files.filter((f) => f.path !== '.dockerignore').map((f) => f.path);
+  const hashedIgnore = files.find((f) => f.path === '.dockerignore')?.digest;
+  if (hashedIgnore !== undefined && hashedIgnore !== dockerignore.digest) {
+    throw contextChanged(contextDir, '.dockerignore', 'its content');
+  }
+  const sent = files.filter((f) => f.path !== '.dockerignore');
+  const byPath = new Map(sent.map((f) => [f.path, f]));
+  // The content tag was computed from `files` before this tar is read: whatever changed since must fail
+  // the upload, or an image of other content would be pushed under that tag.
+  let changed: Error | undefined;
+  const refuse = (error: Error) => {
+    changed ??= error;
+    pack.destroy(changed);
+  };
   const packOptions: tar.PackOptions & { umask: number } = {
-    entries: sent,
+    entries: sent.map((f) => f.path),
     // `entries` is the whole list: never add what a directory holds, contextFiles already decided that.
     ignore: () => true,
     // Permission bits as they are on disk, not as this process's umask would have created them (tar-fs
     // takes the option; its types lag behind).
     umask: 0,
-    map: (header) => ({ ...header, uid: 0, gid: 0, uname: '', gname: '' }),
+    map: (header) => {
+      const entry = byPath.get(header.name);
+      const kind = header.type === 'file' ? 'file' : header.type;
+      if (entry && (entry.type !== kind || entry.mode !== ((header.mode ?? 0) & 0o7777))) {
+        queueMicrotask(() => refuse(contextChanged(contextDir, header.name, 'its type or mode')));
+      }
+      return { ...header, uid: 0, gid: 0, uname: '', gname: '' };
+    },
+    // Each file's bytes are hashed as they go into the tar and must be the bytes that were hashed.
+    mapStream: (stream, header) => {
+      const expected = byPath.get(header.name)?.digest;
+      if (expected === undefined) return stream;
+      const onMismatch = () => refuse(contextChanged(contextDir, header.name, 'its content'));
+      // tar-fs reads the returned stream like the file's own; its types ask for an fs.ReadStream.
+      return verified(stream, expected, onMismatch) as unknown as typeof stream;
+    },
     finalize: false,
     finish: (pack) => {
       pack.entry({ ...dockerignore.header, name: '.dockerignore', type: 'file' }, dockerignore.text);
@@ -68,12 +96,49 @@ export async function contextTar(contextDir: string, options: ContextTarOptions)
   };
   // tar-stream packs are streamx streams; a Node Readable reads them on demand and destroys the pack
   // (closing the files it has open) when it is destroyed itself.
-  const stream = Readable.from(tar.pack(contextDir, packOptions), { objectMode: false });
+  const pack = tar.pack(contextDir, packOptions);
+  // tar-fs adds a symlink's entry from the callback of its readlink, without asking whether the pack was
+  // destroyed meanwhile (as it is when the link is found changed): that entry would throw, uncaught.
+  const addEntry = pack.entry.bind(pack);
+  pack.entry = ((...args: Parameters<typeof pack.entry>) =>
+    pack.destroyed ? undefined : addEntry(...args)) as typeof pack.entry;
+  const stream = Readable.from(pack, { objectMode: false });
   return { tar: stream, dockerfile: INJECTED_DOCKERFILE };
+}
+
+/** `stream` as it is, hashed on the way; `onMismatch` when it ends with another digest than `expected`. */
+function verified(stream: Readable, expected: string, onMismatch: () => void): Readable {
+  const hash = createHash('sha256');
+  const check = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      done(null, chunk);
+    },
+    flush(done) {
+      if (`sha256:${hash.digest('hex')}` !== expected) {
+        onMismatch();
+        done(new Error('changed'));
+      } else done();
+    },
+  });
+  pipeline(stream, check, () => {});
+  return check;
+}
+
+function contextChanged(contextDir: string, file: string, what: string): PinyardError {
+  return new PinyardError(
+    'PINYARD_CONTEXT_INVALID',
+    `${file} in build context ${contextDir} changed (${what}) after it was hashed: nothing was built from it`,
+    {
+      hint: 'something writes to the build context while pinyard builds; run the build again once it has stopped',
+    },
+  );
 }
 
 interface AmendedFile {
   text: string;
+  /** Of the file as read, before pinyard's line was added; undefined when there is none. */
+  digest?: string;
   header: { mode: number; mtime: Date; uid: 0; gid: 0 };
 }
 
@@ -83,6 +148,7 @@ async function amendedDockerignore(contextDir: string): Promise<AmendedFile> {
     const [text, stats] = await Promise.all([readFile(path, 'utf8'), lstat(path)]);
     return {
       text: `${text}\n${INJECTED_DOCKERFILE}\n`,
+      digest: `sha256:${createHash('sha256').update(text).digest('hex')}`,
       header: { mode: stats.mode & 0o7777, mtime: stats.mtime, uid: 0, gid: 0 },
     };
   } catch (e) {

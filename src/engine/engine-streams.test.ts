@@ -65,6 +65,14 @@ describe('BuildOutput', () => {
     expect(output.error).toBeUndefined();
   });
 
+  it('drops escape sequences and control characters from the engine’s error, as from its lines', () => {
+    const output = new BuildOutput();
+    output.accept({ stream: '\u001b[31mboom\u001b[0m\n' });
+    output.accept({ errorDetail: { message: 'failed\u001b[2K\u001b]0;t\u0007 here\u0008!' } });
+    expect(output.lastLines).toEqual(['boom']);
+    expect(output.error).toBe('failed here!');
+  });
+
   it('reads a build from cache the same way', () => {
     const { output, steps } = followBuild(fixture('build-cached.jsonl'));
     expect(steps).toHaveLength(4);

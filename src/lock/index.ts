@@ -1,5 +1,5 @@
 export { diffLocks, type LockChange } from './diff.js';
-export { readLock, writeLock } from './file.js';
+export { holdLockFile, readLock, writeLock } from './file.js';
 export { formatLock } from './format.js';
 export { parseLock } from './parse.js';
 export { relock } from './relock.js';

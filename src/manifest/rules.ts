@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { PinyardError } from '../errors.js';
 import { isValidTag, parseRegistryLocation } from '../reference/index.js';
@@ -44,6 +44,19 @@ export function checkManifestRules(parsed: ParsedManifest, manifest: ProjectMani
       );
     }
     const spec = raw.images[image.name];
+    if (!raw.allowContextsOutside) {
+      const outside: Array<[string, string]> = [['context', image.context]];
+      if (spec?.dockerfile) outside.push(['dockerfile', image.dockerfile]);
+      for (const [key, target] of outside) {
+        if (!isInside(manifest.dir, target)) {
+          report(
+            [...at, key],
+            `${key} ${relative(manifest, target)} is outside the directory of images.yml${isInside(manifest.dir, target, { lexical: true }) ? ' (through a symlink)' : ''}`,
+            `a build sends its context to the engine: keep it under ${manifest.dir}, or set \`allowContextsOutside: true\` at the top of images.yml if it must be elsewhere`,
+          );
+        }
+      }
+    }
     if (!isDirectory(image.context)) {
       report(
         [...at, 'context'],
@@ -151,6 +164,24 @@ function checkRegistry(
 
 function relative(manifest: ProjectManifest, target: string): string {
   return path.relative(manifest.dir, target) || '.';
+}
+
+/**
+ * Whether `target` lies in `dir`: as written, and once symlinks are resolved (a link inside that points
+ * at `/root` is outside). A path that does not exist yet counts as written; its own rule reports it.
+ */
+function isInside(dir: string, target: string, options: { lexical?: boolean } = {}): boolean {
+  const within = (from: string, to: string) => {
+    const rel = path.relative(from, to);
+    return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
+  };
+  if (!within(dir, target)) return false;
+  if (options.lexical) return true;
+  try {
+    return within(realpathSync.native(dir), realpathSync.native(target));
+  } catch {
+    return true;
+  }
 }
 
 function isDirectory(p: string): boolean {

@@ -146,6 +146,12 @@ export const Manifest = z.strictObject({
     .optional()
     .describe('buildkit (the default where the engine has it) or classic; `build --builder` overrides it.'),
   secrets: Secrets.optional().describe("Build secrets every image may use; an image's own win."),
+  allowContextsOutside: z
+    .boolean()
+    .optional()
+    .describe(
+      'Allow build contexts and Dockerfiles outside the directory of images.yml (default false: refused).',
+    ),
   images: z.record(z.string(), ImageSpec).describe('The images of the tree, by name.'),
 });
 

@@ -5,6 +5,7 @@
 export { isContentTag } from './content-tag.js';
 export {
   createdTime,
+  parseDuration,
   planRetention,
   type RetentionCandidate,
   type RetentionDecision,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { contentTag } from '../hash/index.js';
 import { isContentTag } from './content-tag.js';
-import { planRetention, type RetentionCandidate } from './plan-retention.js';
+import { parseDuration, planRetention, type RetentionCandidate } from './plan-retention.js';
 
 const d = (c: string) => `sha256:${c.repeat(64)}`;
 const tag = (c: string) => `pinyard-${c.repeat(24)}`;
@@ -93,5 +93,36 @@ describe('isContentTag', () => {
     [`x-pinyard-${'a'.repeat(24)}`, false],
   ])('%s → %s', (text, expected) => {
     expect(isContentTag(text)).toBe(expected);
+  });
+});
+
+describe('planRetention with --min-age', () => {
+  it('keeps every digest younger than the minimum age, beyond the newest N; one without a time is old', () => {
+    const decisions = planRetention({
+      candidates: [...nightlies, candidate('x')],
+      protectedBy: new Map(),
+      keep: 1,
+      minAgeMs: parseDuration('36h')!,
+      now: Date.parse('2026-11-05T12:00:00Z'),
+    });
+    expect(summary(decisions)).toBe('e:keep d:keep c:delete b:delete a:delete x:delete');
+    expect(decisions.map((x) => x.recent ?? false)).toEqual([true, true, false, false, false, false]);
+  });
+});
+
+describe('parseDuration', () => {
+  it.each([
+    ['90s', 90_000],
+    ['30m', 1_800_000],
+    ['24h', 86_400_000],
+    ['7d', 604_800_000],
+    ['2w', 1_209_600_000],
+    ['1h30m', 5_400_000],
+  ])('reads %s', (text, ms) => {
+    expect(parseDuration(text)).toBe(ms);
+  });
+
+  it.each(['', '24', 'h', '1.5h', '-1h', '1y', '1h ', 'one day'])('refuses %j', (text) => {
+    expect(parseDuration(text)).toBeUndefined();
   });
 });

@@ -14,6 +14,13 @@ export interface RetentionInput {
   protectedBy: ReadonlyMap<string, readonly string[]>;
   /** How many of the newest candidates are kept whatever points at them. */
   keep: number;
+  /**
+   * `--min-age`: a candidate created less than this many milliseconds before `now` is kept, so that a
+   * build that has just pushed (and whose human tags have not moved yet) is never pruned under it.
+   */
+  minAgeMs?: number;
+  /** Milliseconds since the epoch; needed with `minAgeMs`. */
+  now?: number;
 }
 
 export interface RetentionDecision extends RetentionCandidate {
@@ -22,6 +29,8 @@ export interface RetentionDecision extends RetentionCandidate {
   newest?: number;
   /** What keeps it besides its age; empty when nothing does. */
   protectedBy: string[];
+  /** Created less than `minAgeMs` ago. */
+  recent?: true;
 }
 
 /**
@@ -29,17 +38,35 @@ export interface RetentionDecision extends RetentionCandidate {
  * digest a human tag or an environment points at, counted apart from those `keep` (a release tagged a
  * year ago never pushes a recent nightly out). Everything else is deleted. Pure.
  */
-export function planRetention({ candidates, protectedBy, keep }: RetentionInput): RetentionDecision[] {
+export function planRetention(input: RetentionInput): RetentionDecision[] {
+  const { candidates, protectedBy, keep, minAgeMs } = input;
+  // An image without a readable time has no age: it counts as old, as it sorts as the oldest.
+  const recentSince =
+    minAgeMs === undefined ? Number.POSITIVE_INFINITY : (input.now ?? Date.now()) - minAgeMs;
   return [...candidates].sort(newestFirst).map((candidate, i) => {
     const by = [...(protectedBy.get(candidate.digest) ?? [])];
     const newest = i < keep ? i + 1 : undefined;
+    const recent = createdTime(candidate.created) > recentSince;
     return {
       ...candidate,
-      action: newest !== undefined || by.length > 0 ? 'keep' : 'delete',
+      action: newest !== undefined || by.length > 0 || recent ? 'keep' : 'delete',
       ...(newest !== undefined ? { newest } : {}),
       protectedBy: by,
+      ...(recent ? { recent: true as const } : {}),
     };
   });
+}
+
+/**
+ * `--min-age` as written: whole numbers with a unit, `90s`, `30m`, `24h`, `7d`, `2w`, or several
+ * (`1h30m`). Undefined when it is not one.
+ */
+export function parseDuration(text: string): number | undefined {
+  const units: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+  if (!/^(?:\d+[smhdw])+$/.test(text)) return undefined;
+  let ms = 0;
+  for (const [, n, unit] of text.matchAll(/(\d+)([smhdw])/g)) ms += Number(n) * units[unit!]!;
+  return ms;
 }
 
 function newestFirst(a: RetentionCandidate, b: RetentionCandidate): number {

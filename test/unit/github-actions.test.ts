@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
+import { runnerCommands } from '../helpers/runner-commands.js';
 import { tempProject } from '../helpers/temp-project.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -19,14 +20,15 @@ describe('pinyard in GitHub Actions', () => {
       'images.yml': 'version: 1\nimages:\n  app: { context: images/app, tags: [3.20] }\n',
       'images/app/Dockerfile': 'FROM alpine:3.20\n',
     });
-    const { code, stderr } = await runCli(['plan'], project, inActions(project));
+    const { code, stdout, stderr } = await runCli(['plan'], project, inActions(project));
     expect(code).toBe(2);
-    const [annotation, ...rest] = stderr.split('\n');
+    // On stdout, the stream the runner reads groups from; the plain message goes to stderr.
+    const [annotation] = stdout.split('\n');
     expect(annotation).toBe(
       `::error file=${path.basename(project)}/images.yml,line=3,col=38,title=pinyard%3A PINYARD_MANIFEST_INVALID::images.app.tags[0]: a tag must be a string; YAML read 3.2 as a number, so write it in quotes%0Ahint: see the images.yml reference in the README`,
     );
     // The plain message is still printed for whoever reads the raw log.
-    expect(rest[0]).toMatch(/^pinyard: images\.yml:3:38: /);
+    expect(stderr).toMatch(/^pinyard: images\.yml:3:38: /);
   });
 
   it('annotates every broken Dockerfile at once', async () => {
@@ -35,19 +37,44 @@ describe('pinyard in GitHub Actions', () => {
       'images/app/Dockerfile': 'FROM alpine:3.20\nFROM\n',
       'images/cli/Dockerfile': '# tools\nCOPY . /\n',
     });
-    const { code, stderr } = await runCli(['plan'], project, inActions(project));
+    const { code, stdout } = await runCli(['plan'], project, inActions(project));
     expect(code).toBe(2);
-    const annotations = stderr.split('\n').filter((line) => line.startsWith('::error '));
+    const annotations = stdout.split('\n').filter((line) => line.startsWith('::error '));
     expect(annotations.map((a) => a.replace(/::[^:]*$/, '').replace(/,title=.*/, ''))).toEqual([
       `::error file=${path.basename(project)}/images/app/Dockerfile,line=2,col=1`,
       `::error file=${path.basename(project)}/images/cli/Dockerfile,line=2,col=1`,
     ]);
   });
 
+  it('lets no text it did not write reach the runner as a command: only its own annotation', async () => {
+    const forged = [
+      'nope',
+      '::stop-commands::x',
+      '::error title=forged::y',
+      '  ##[set-output name=digests;]pwned',
+      '\u001b[2K::warning::z',
+    ].join('\n');
+    const project = tempProject({
+      'images.yml': `version: 1\nimages:\n  app: { context: ${JSON.stringify(forged)} }\n`,
+    });
+    const { code, stdout, stderr } = await runCli(['plan'], project, inActions(project));
+    expect(code).toBe(2);
+    // The message quotes the path, but the lines that would be commands are neutralised.
+    expect(stderr.replaceAll('\u200b', '')).toContain('::error title=forged::y');
+    expect(stderr).not.toContain('\u001b');
+    expect(runnerCommands(stderr)).toEqual([]);
+    expect(runnerCommands(stdout).map((c) => [c.name, c.properties])).toEqual([
+      ['error', expect.stringContaining('title=pinyard%3A PINYARD_MANIFEST_INVALID')],
+    ]);
+  });
+
   it('writes no workflow commands outside Actions', async () => {
     const project = tempProject({ 'images.yml': 'version: 1\nimages:\n  app: { context: images/nope }\n' });
-    const { stderr } = await runCli(['plan'], project, { ...process.env, GITHUB_ACTIONS: undefined });
-    expect(stderr).not.toContain('::error');
+    const { stdout, stderr } = await runCli(['plan'], project, {
+      ...process.env,
+      GITHUB_ACTIONS: undefined,
+    });
+    expect(stdout + stderr).not.toContain('::error');
   });
 });
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -124,6 +124,64 @@ describe('loadManifest', () => {
     const error = await loadError(yaml);
     expect(error.exitCode).toBe(2);
     expect(located(error)).toEqual(expected);
+  });
+
+  describe('contexts outside the directory of images.yml', () => {
+    /** A project in `<tmp>/repo/platform` beside `<tmp>/repo/secrets`, which a context must not reach. */
+    const nested = (yaml: string) => {
+      const root = tempProject({
+        'platform/images.yml': yaml,
+        'platform/images/app/Dockerfile': 'FROM alpine:3.20\n',
+        'secrets/Dockerfile': 'FROM alpine:3.20\n',
+        'secrets/id_rsa': 'key\n',
+      });
+      symlinkSync(path.join(root, 'secrets'), path.join(root, 'platform/images/link'));
+      return path.join(root, 'platform');
+    };
+    const refused = async (yaml: string) => {
+      const error = await loadManifest('images.yml', nested(yaml)).catch((e: PinyardError) => e);
+      if (!isPinyardError(error)) throw new Error('expected the manifest to be refused');
+      return error;
+    };
+
+    it.each([
+      {
+        what: 'a parent directory',
+        yaml: 'version: 1\nimages:\n  app: { context: ../secrets }\n',
+        expected:
+          'images.yml:3:19: images.app.context: context ../secrets is outside the directory of images.yml',
+      },
+      {
+        what: 'an absolute path',
+        yaml: 'version: 1\nimages:\n  app: { context: /etc }\n',
+        expected: expect.stringMatching(
+          /^images\.yml:3:19: images\.app\.context: context [./]*etc is outside the directory of images\.yml$/,
+        ),
+      },
+      {
+        what: 'a symlink that points outside',
+        yaml: 'version: 1\nimages:\n  app: { context: images/link }\n',
+        expected:
+          'images.yml:3:19: images.app.context: context images/link is outside the directory of images.yml (through a symlink)',
+      },
+      {
+        what: 'a Dockerfile outside',
+        yaml: 'version: 1\nimages:\n  app: { context: images/app, dockerfile: ../../../secrets/Dockerfile }\n',
+        expected:
+          'images.yml:3:43: images.app.dockerfile: dockerfile ../secrets/Dockerfile is outside the directory of images.yml',
+      },
+    ])('refuses $what (exit 2, at file:line:col, saying how to allow it)', async ({ yaml, expected }) => {
+      const error = await refused(yaml);
+      expect(error.exitCode).toBe(2);
+      expect(located(error)[0]).toEqual(expected);
+      expect((error.details[0] ?? error).hint).toMatch(/allowContextsOutside: true/);
+    });
+
+    it('takes them with allowContextsOutside: true', async () => {
+      const dir = nested('version: 1\nallowContextsOutside: true\nimages:\n  app: { context: ../secrets }\n');
+      const { manifest } = await loadManifest('images.yml', dir);
+      expect(manifest.images[0]?.context).toBe(path.resolve(dir, '../secrets'));
+    });
   });
 
   it('reports every problem of the file at once', async () => {

@@ -73,7 +73,11 @@ describe('the workflows, read by GitHub’s own parser', () => {
       (w: string) => w.replace('needs: plan', 'needs: plna'),
       /unknown job 'plna'/,
     ],
-    ['an unclosed expression', (w: string) => w.replace("' ') }}", "' ') }"), /not closed/],
+    [
+      'an unclosed expression',
+      (w: string) => w.replace('outputs.plan).bases }}', 'outputs.plan).bases }'),
+      /not closed/,
+    ],
     [
       'an unknown context',
       (w: string) => w.replace('needs.plan.outputs', 'need.plan.outputs'),
@@ -93,10 +97,34 @@ describe('the workflows, read by GitHub’s own parser', () => {
 });
 
 describe('the steps', () => {
-  it('pin every action from another repository to a version tag', () => {
+  it('pin GitHub’s own actions to a version tag, and every third-party action to a full commit SHA', () => {
     const remote = allSteps().filter(([, step]) => step.uses && !step.uses.startsWith('./'));
-    expect(remote.length).toBeGreaterThan(0);
-    for (const [file, step] of remote) expect(`${file}: ${step.uses}`).toMatch(/@v\d+(\.\d+){0,2}$/);
+    const thirdParty = remote.filter(([, step]) => !step.uses!.startsWith('actions/'));
+    expect(thirdParty.length).toBeGreaterThan(0);
+    for (const [file, step] of remote) {
+      expect(`${file}: ${step.uses}`).toMatch(
+        step.uses!.startsWith('actions/') ? /@v\d+(\.\d+){0,2}$/ : /@[0-9a-f]{40}$/,
+      );
+    }
+    // A pinned SHA says which release it is, for whoever updates it.
+    for (const file of [...workflowFiles.map((f) => `workflows/${f}`), actionFile]) {
+      for (const line of read(file)
+        .split('\n')
+        .filter((l) => /uses: [^.].*@[0-9a-f]{40}/.test(l))) {
+        expect(`${file}: ${line.trim()}`).toMatch(/@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+      }
+    }
+  });
+
+  it('check out without leaving the token in .git/config, where a build step could read it', () => {
+    const checkouts = allSteps().filter(([, step]) => step.uses?.startsWith('actions/checkout@'));
+    expect(checkouts.length).toBeGreaterThan(0);
+    for (const [file, step] of checkouts) {
+      expect([file, (step as { with?: Record<string, unknown> }).with?.['persist-credentials']]).toEqual([
+        file,
+        false,
+      ]);
+    }
   });
 
   it('run scripts that bash can parse', () => {
@@ -165,10 +193,15 @@ describe('the composite action’s run step', () => {
     return { code: result.status, stdout: result.stdout, outputs: readOutputs(readFileSync(output, 'utf8')) };
   }
 
-  it('passes each word of args as one argument, unglobbed, newlines counting as spaces', () => {
-    const { code, stdout } = runStep('build', '--push  --only app\ncli *', 0);
+  it('passes each line of args as one argument, trimmed, unglobbed, never split on spaces', () => {
+    const { code, stdout } = runStep('build', '--push\n  --only  \n\napp\ncli *\n', 0);
     expect(code).toBe(0);
-    expect(stdout).toBe('[build]\n[--push]\n[--only]\n[app]\n[cli]\n[*]\n');
+    expect(stdout).toBe('[build]\n[--push]\n[--only]\n[app]\n[cli *]\n');
+  });
+
+  it('keeps a workflow input with spaces one argument: `1.4 --force` cannot add --force', () => {
+    const { stdout } = runStep('promote', 'app:1.4 --force\n--to\nprod');
+    expect(stdout).toBe('[promote]\n[app:1.4 --force]\n[--to]\n[prod]\n');
   });
 
   it('runs the command alone when args is empty', () => {
@@ -180,7 +213,87 @@ describe('the composite action’s run step', () => {
   });
 
   it('sets the json output to what the command printed, only when asked for --json', () => {
-    expect(runStep('lock', '--update --json').outputs).toEqual({ json: '[lock]\n[--update]\n[--json]' });
+    expect(runStep('lock', '--update\n--json').outputs).toEqual({ json: '[lock]\n[--update]\n[--json]' });
     expect(runStep('lock', '--update').outputs).toEqual({});
+    expect(runStep('lock', '--update --json').outputs).toEqual({});
+  });
+});
+
+describe('promote.yml', () => {
+  const workflow = parse(read('workflows/promote.yml')) as Workflow;
+  const steps = workflow.jobs.promote!.steps;
+  const check = steps.find((s) => (s as { name?: string }).name === 'Check the inputs')!;
+
+  /** The check step as the runner would run it, with the inputs in its environment. */
+  const runCheck = (inputs: { IMAGE: string; TAG: string; ENVIRONMENT: string }) =>
+    spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', check.run!], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, ...inputs },
+    });
+
+  it('checks the inputs before anything else, and passes image:tag, --to and the environment as three arguments', () => {
+    expect(steps.indexOf(check)).toBe(0);
+    const promote = steps.find((s) => s.uses === './.github/actions/pinyard') as Step & {
+      with: Record<string, string>;
+    };
+    expect(promote.with.args!.trim().split('\n')).toEqual([
+      '${{ inputs.image }}:${{ inputs.tag }}',
+      '--to',
+      '${{ inputs.environment }}',
+    ]);
+  });
+
+  it.each([
+    ['app', '1.4', 'prod'],
+    ['team/app-x', 'v1.4.2_rc-1', 'staging'],
+  ])('takes image %s, tag %s, environment %s', (IMAGE, TAG, ENVIRONMENT) => {
+    expect(runCheck({ IMAGE, TAG, ENVIRONMENT }).status).toBe(0);
+  });
+
+  it.each([
+    ['a tag with an option in it', { IMAGE: 'app', TAG: '1.4 --force', ENVIRONMENT: 'prod' }],
+    ['a tag with a newline', { IMAGE: 'app', TAG: '1.4\n--force', ENVIRONMENT: 'prod' }],
+    ['an image that swaps the manifest', { IMAGE: '-f other.yml app', TAG: '1.4', ENVIRONMENT: 'prod' }],
+    ['an image with a tag of its own', { IMAGE: 'app:2', TAG: '1.4', ENVIRONMENT: 'prod' }],
+    ['an environment with a space', { IMAGE: 'app', TAG: '1.4', ENVIRONMENT: 'prod --force' }],
+  ])('refuses %s, without echoing it', (_, inputs) => {
+    const result = runCheck(inputs);
+    expect(result.status).toBe(2);
+    expect(result.stdout).toMatch(/^::error title=promote::the \w+ input is not/m);
+    expect(result.stdout).not.toContain('--force');
+    expect(result.stdout).not.toContain('other.yml');
+  });
+});
+
+describe('nightly.yml', () => {
+  const workflow = parse(read('workflows/nightly.yml')) as Workflow & {
+    permissions: Record<string, string>;
+    jobs: Record<string, { permissions?: Record<string, string>; needs?: string; steps: Step[] }>;
+  };
+
+  it('builds with a token that may only read, and writes the pull request in a job that runs no build', () => {
+    expect(workflow.permissions).toEqual({});
+    const { rebuild, propose } = workflow.jobs;
+    expect(rebuild?.permissions).toEqual({ contents: 'read' });
+    expect(rebuild?.steps.filter((s) => s.uses === './.github/actions/pinyard')).toHaveLength(2);
+    expect(propose?.permissions).toEqual({ contents: 'write', 'pull-requests': 'write' });
+    expect(propose?.needs).toBe('rebuild');
+    const uses = propose!.steps.flatMap((s) => (s.uses ? [s.uses.replace(/@.*/, '')] : []));
+    expect(uses).toEqual([
+      'actions/checkout',
+      'actions/download-artifact',
+      'peter-evans/create-pull-request',
+    ]);
+    expect(JSON.stringify(propose)).not.toMatch(/secrets\.|pinyard /);
+  });
+
+  it('runs lock --update, as the README says', () => {
+    const lock = workflow.jobs.rebuild!.steps.find((s) => s.id === 'lock') as Step & {
+      with: Record<string, string>;
+    };
+    expect(lock.with.args!.trim().split('\n')).toEqual(['--update', '--json']);
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain('`pinyard lock --update --json` re-resolves every upstream tag');
+    expect(readme).not.toMatch(/lock --check`[^.]*\.\s+This\s+is\s+the\s+nightly/);
   });
 });

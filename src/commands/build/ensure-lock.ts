@@ -2,6 +2,7 @@ import path from 'node:path';
 import { PinyardError } from '../../errors.js';
 import type { ImageGraph } from '../../graph/index.js';
 import {
+  holdLockFile,
   type LockFile,
   readLock,
   refsToResolve,
@@ -24,7 +25,28 @@ export async function ensureLock(
 ): Promise<LockFile> {
   const lockPath = path.join(manifest.dir, 'images.lock');
   const display = path.relative(options.cwd, lockPath) || 'images.lock';
-  const old = await readLock(lockPath, display);
+  const current = await readLock(lockPath, display);
+  if (refsToResolve(graph, current, { kind: 'missing' }).length === 0 && current) return current;
+  if (options.frozen || options.write === false)
+    return pinMissing(manifest, graph, current, options, display);
+  // Read again under the lock file: another run may have just pinned what is missing.
+  const release = await holdLockFile(lockPath, display);
+  try {
+    const next = await pinMissing(manifest, graph, await readLock(lockPath, display), options, display);
+    await writeLock(lockPath, next);
+    return next;
+  } finally {
+    await release();
+  }
+}
+
+async function pinMissing(
+  manifest: ProjectManifest,
+  graph: ImageGraph,
+  old: LockFile | undefined,
+  options: { frozen: boolean; resolver: UpstreamResolver },
+  display: string,
+): Promise<LockFile> {
   const missing = refsToResolve(graph, old, { kind: 'missing' });
   if (missing.length === 0 && old) return old;
   if (options.frozen && missing.length > 0) {
@@ -34,12 +56,5 @@ export async function ensureLock(
       { hint: 'run `pinyard lock` and commit images.lock, or build without --frozen' },
     );
   }
-  const next = await relock(
-    graph,
-    old,
-    { kind: 'missing' },
-    { resolver: options.resolver, mirrors: manifest.mirrors },
-  );
-  if (options.write !== false) await writeLock(lockPath, next);
-  return next;
+  return relock(graph, old, { kind: 'missing' }, { resolver: options.resolver, mirrors: manifest.mirrors });
 }

@@ -1,3 +1,4 @@
+import { INPUT_HASH_LABEL } from '../../hash/index.js';
 import { MediaType } from '../../registry/index.js';
 
 /** One platform build of a multi-platform image, as its index lists it. */
@@ -38,9 +39,15 @@ export function imageIndexBytes(
   return new TextEncoder().encode(JSON.stringify(index));
 }
 
-/** The OCI annotations of an image's labels that describe the whole image rather than one platform build. */
+/**
+ * The OCI annotations of an image's labels that describe the whole image rather than one platform build,
+ * and its input hash, which a later run checks before it reuses the index.
+ */
 export function indexAnnotations(labels: Record<string, string>): Record<string, string> {
-  const keys = ['created', 'revision', 'source', 'version'].map((k) => `org.opencontainers.image.${k}`);
+  const keys = [
+    ...['created', 'revision', 'source', 'version'].map((k) => `org.opencontainers.image.${k}`),
+    INPUT_HASH_LABEL,
+  ];
   return Object.fromEntries(Object.entries(labels).filter(([key]) => keys.includes(key)));
 }
 

@@ -45,8 +45,9 @@ function fakePorts(
         context: async () => Readable.from([]),
       };
     },
-    async existing(ref) {
-      return existing[ref];
+    async existing(ref, hash) {
+      // Like the real port: a content tag counts only for the input hash its image was labelled with.
+      return hash === d('9') ? existing[ref] : undefined;
     },
     async reserveEngine(preferred) {
       seen.preferred.push([...preferred]);
@@ -166,6 +167,16 @@ describe('runImageTask', () => {
     expect(await run(context(ports))).toMatchObject({ status: 'skipped', digest: d('e') });
     expect(seen.built).toEqual([]);
     expect(await run(context(ports, { force: true }))).toMatchObject({ status: 'built' });
+  });
+
+  it('builds again when the content tag’s image was built from other inputs', async () => {
+    const { ports, seen } = fakePorts({ 'r.example.com/acme/app:pinyard-999': d('e') });
+    const relabelled: BuildPorts = {
+      ...ports,
+      hashInputs: async (...args) => ({ ...(await ports.hashInputs(...args)), hash: d('8') }),
+    };
+    expect(await run(context(relabelled))).toMatchObject({ status: 'built' });
+    expect(seen.built).toEqual(['r.example.com/acme/app:pinyard-999']);
   });
 
   it('salts the hash with the day for rebuild: daily', async () => {

@@ -17,8 +17,11 @@ import type { SourceInfo } from './source-info.js';
 export interface BuildPorts {
   /** `salt` forces a new hash when it changes (the day, for `rebuild: daily`). */
   hashInputs(image: ImageConfig, dockerfileText: string, salt?: string): Promise<HashedInputs>;
-  /** The content tag's digest in the registry (push) or the local engine, if it exists. */
-  existing(ref: string): Promise<string | undefined>;
+  /**
+   * The content tag's digest in the registry (push) or the local engine, if it exists and its image's
+   * `dev.pinyard.input-hash` label is `hash`; undefined otherwise (the image is then built again).
+   */
+  existing(ref: string, hash: string): Promise<string | undefined>;
   /**
    * A build slot on one engine for one image's pulls, build and push, near `preferred` (the engines that
    * built its parents) when one of those is free. The caller releases it.
@@ -176,7 +179,7 @@ export async function runImageTask(
   });
 
   if (!ctx.force) {
-    const existing = await ctx.ports.existing(contentRef);
+    const existing = await ctx.ports.existing(contentRef, inputs.hash);
     if (existing) return result('skipped', existing);
   }
   if (ctx.dryRun) return undefined;

@@ -66,7 +66,7 @@ export async function runIndexTask(
 
   if (ctx.onlyPlatform) return onePlatformOnly(inputs, builds, repository, ctx, signal);
   if (!ctx.force) {
-    const existing = await ctx.ports.existing(`${repository}:${tag}`);
+    const existing = await ctx.ports.existing(`${repository}:${tag}`, hash);
     if (existing) return result('skipped', existing, await indexPlatforms(`${repository}@${existing}`));
   }
   if (ctx.dryRun) return undefined;
@@ -112,7 +112,7 @@ async function onePlatformOnly(
     });
   }
   const ref = `${repository}:${build.inputs.contentTag}`;
-  const existing = ctx.force ? undefined : await ctx.ports.existing(ref);
+  const existing = ctx.force ? undefined : await ctx.ports.existing(ref, build.inputs.hash);
   if (!existing && ctx.dryRun) return undefined;
   if (!existing) ctx.hooks.onImageBuilding(inputs.image.name);
   const digest =
@@ -142,7 +142,7 @@ async function platformBuild(
   const name = image.name;
   const ref = `${repository}:${hashed.contentTag}`;
   if (!ctx.force) {
-    const existing = await ctx.ports.existing(ref);
+    const existing = await ctx.ports.existing(ref, hashed.hash);
     if (existing) {
       ctx.hooks.onImageLog(name, `${platform}: reusing ${ref} (${existing})`);
       return existing;

@@ -5,9 +5,11 @@ import { ExitCode, PinyardError } from '../../errors.js';
 import { type ImageGraph, imageRefClassifier, platformProblems, selectImages } from '../../graph/index.js';
 import { normalizePlatform, parseReference } from '../../reference/index.js';
 import { RegistryClient } from '../../registry/index.js';
+import { secrets } from '../../registry/redact.js';
 import { type BuildReport, chooseReporters } from '../../report/build/index.js';
 import { runDag, type TaskOutcome } from '../../scheduler/index.js';
 import { collectPlatformProblems, loadProject } from '../load-project.js';
+import { secretArgValues } from './arg-secrets.js';
 import { type BuilderPreference, checkBuilderPreference } from './builders.js';
 import { chooseEngines, engineEndpoints } from './engines.js';
 import { ensureLock } from './ensure-lock.js';
@@ -52,6 +54,8 @@ const CHECKS_IN_FLIGHT = 8;
 export async function buildCommand(ctx: CommandContext, options: BuildOptions): Promise<number> {
   const started = Date.now();
   const { manifest, graph, dockerfiles, texts } = await loadProject(ctx.manifestFile, ctx.cwd);
+  // Before anything could print them (and announced to GitHub Actions as masks).
+  for (const image of manifest.images) secrets.add(...secretArgValues(image, dockerfiles.get(image.name)));
   const pushing = Boolean(options.push);
   if (pushing && !manifest.registry) {
     throw new PinyardError('PINYARD_USAGE', '--push needs a registry to push to', {
@@ -103,7 +107,7 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
     github: { env: ctx.env, cwd: ctx.cwd, graph: selected, images: configs, texts },
   });
   // After the reporters: a GitHub Actions run masks each secret value as it is read.
-  const secrets = dryRun ? new Map() : readBuildSecrets(selectedImages, ctx.env, manifest.dir);
+  const buildSecrets = dryRun ? new Map() : readBuildSecrets(selectedImages, ctx.env, manifest.dir);
   const ports = await connectPorts({
     manifest,
     registry,
@@ -115,7 +119,7 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
     slotsPerEngine: options.concurrency,
     builder,
     noCache: options.cache === false,
-    secrets,
+    secrets: buildSecrets,
     notice: (line) => ctx.stderr.write(`${line}\n`),
   });
   const nodes = selected.order.map((name) => ({ name, parents: selected.images.get(name)!.parents }));

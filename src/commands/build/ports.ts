@@ -2,12 +2,13 @@ import { contextTar } from '../../engine/context-tar.js';
 import type { EngineEndpoint } from '../../engine/engine-endpoint.js';
 import type { Builder, Engine } from '../../engine/index.js';
 import { PinyardError } from '../../errors.js';
-import { contentTag, contextFiles, inputHash } from '../../hash/index.js';
+import { contentTag, contextFiles, INPUT_HASH_LABEL, inputHash } from '../../hash/index.js';
 import type { ProjectManifest } from '../../manifest/index.js';
 import { normalizePlatform, parseReference, repositoryName } from '../../reference/index.js';
-import { MediaType, type RegistryClient } from '../../registry/index.js';
+import { isIndexMediaType, MediaType, type RegistryClient } from '../../registry/index.js';
 import type { BuildHooks } from '../../report/build/index.js';
 import { type BuilderPreference, chooseBuilders } from './builders.js';
+import { carriesInputHash } from './content-tag-check.js';
 import { engineSlot } from './engine-slot.js';
 import { EngineSlots } from './engine-slots.js';
 import { connectEngines, type EngineChoice } from './engines.js';
@@ -121,9 +122,23 @@ export async function connectPorts(options: {
       };
     },
 
-    async existing(ref) {
-      if (pushing) return (await registry.headManifest(parseReference(ref)))?.digest;
-      return (await (await engines()).local.inspect(ref))?.id;
+    async existing(ref, hash) {
+      // A content tag counts only when its image says it was built from these inputs (its label).
+      if (pushing) {
+        const reference = parseReference(ref);
+        const head = await registry.headManifest(reference);
+        if (!head) return undefined;
+        // A multi-platform image's index says its own hash (its platform builds carry theirs).
+        if (isIndexMediaType(head.mediaType)) {
+          const index = await registry.getManifest({ ...reference, tag: undefined, digest: head.digest });
+          if (index.kind === 'index' && index.parsed.annotations?.[INPUT_HASH_LABEL] === hash) {
+            return head.digest;
+          }
+        }
+        return (await carriesInputHash(registry, reference, head.digest, hash)) ? head.digest : undefined;
+      }
+      const local = await (await engines()).local.inspect(ref);
+      return local?.labels[INPUT_HASH_LABEL] === hash ? local.id : undefined;
     },
 
     async reserveEngine(preferred, signal, platform) {

@@ -19,6 +19,7 @@ import {
   type PromoteReport,
   renderReport,
 } from '../../report/promote/report.js';
+import { terminalText } from '../../text/control-characters.js';
 import { askAccess } from './access.js';
 import { copyContent, pointTargets } from './copy.js';
 import { type Inspection, inspect } from './inspect.js';
@@ -75,7 +76,7 @@ export async function promoteCommand(
     }
     const shown = results.filter((r) => dryRun || r.status === 'promoted' || r.status === 'unchanged');
     if (shown.length || (dryRun && access.length))
-      ctx.stdout.write(renderReport({ ...report, images: shown }));
+      ctx.stdout.write(terminalText(renderReport({ ...report, images: shown })));
     if (error) throw error;
     return ExitCode.ok;
   };

@@ -3,6 +3,7 @@ import { ExitCode, PinyardError } from '../../errors.js';
 import { formatReference, repositoryName, withDefaultTag } from '../../reference/index.js';
 import { renderInspect } from '../../report/registry/inspect.js';
 import type { InspectResult } from '../../report/registry/types.js';
+import { terminalText } from '../../text/control-characters.js';
 import { environmentTags, imageOfRepository } from './environments.js';
 import { ImageDescriber, type PlatformImage } from './image-summary.js';
 import { pickImage, traceLineage } from './lineage.js';
@@ -70,7 +71,9 @@ export async function registryInspectCommand(
     }),
   };
   ctx.stdout.write(
-    ctx.json ? `${JSON.stringify({ version: 1, ...result }, null, 2)}\n` : renderInspect(result),
+    ctx.json
+      ? `${JSON.stringify({ version: 1, ...result }, null, 2)}\n`
+      : terminalText(renderInspect(result)),
   );
   return ExitCode.ok;
 }

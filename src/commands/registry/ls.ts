@@ -3,6 +3,7 @@ import { ExitCode, PinyardError } from '../../errors.js';
 import { collect, type RegistryClient } from '../../registry/index.js';
 import { renderLs } from '../../report/registry/ls.js';
 import type { LsResult } from '../../report/registry/types.js';
+import { terminalText } from '../../text/control-characters.js';
 import { underPrefix } from './qualify.js';
 import { openSession } from './session.js';
 
@@ -38,7 +39,9 @@ export async function registryLsCommand(
         )
       : repositories.map((name) => ({ name })),
   };
-  ctx.stdout.write(ctx.json ? `${JSON.stringify({ version: 1, ...result }, null, 2)}\n` : renderLs(result));
+  ctx.stdout.write(
+    ctx.json ? `${JSON.stringify({ version: 1, ...result }, null, 2)}\n` : terminalText(renderLs(result)),
+  );
   return ExitCode.ok;
 }
 

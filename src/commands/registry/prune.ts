@@ -9,10 +9,12 @@ import { renderPrune } from '../../report/registry/prune.js';
 import type { PruneResult } from '../../report/registry/types.js';
 import {
   isContentTag,
+  parseDuration,
   planRetention,
   type RetentionCandidate,
   type RetentionDecision,
 } from '../../retention/index.js';
+import { terminalText } from '../../text/control-characters.js';
 import { type AnswerInput, confirm } from './confirm.js';
 import { ensureDeleteAllowed } from './delete-probe.js';
 import { environmentTags, homeRepository } from './environments.js';
@@ -22,6 +24,8 @@ import { tagDigestsIfAny } from './tag-digests.js';
 
 export interface PruneOptions {
   keep: number;
+  /** `--min-age`: as written, e.g. `24h`; digests created more recently are kept. */
+  minAge?: string;
   dryRun?: boolean;
   yes?: boolean;
 }
@@ -53,11 +57,17 @@ export async function registryPruneCommand(
   }
   const images = selectImages(manifest, names);
   const describer = new ImageDescriber(client);
-  const plan = (name: string) => planRepository(client, describer, manifest, name, options.keep);
+  const minAgeMs = options.minAge === undefined ? undefined : parseDuration(options.minAge);
+  const plan = (name: string) =>
+    planRepository(client, describer, manifest, name, {
+      keep: options.keep,
+      ...(minAgeMs !== undefined ? { minAgeMs, now: Date.now() } : {}),
+    });
   const plans = await Promise.all(images.map(plan));
   const result: PruneResult = {
     dryRun: Boolean(options.dryRun),
     keep: options.keep,
+    ...(options.minAge !== undefined ? { minAge: options.minAge } : {}),
     repositories: plans.map((p) => ({
       repository: repositoryName(p.repository),
       decisions: p.decisions,
@@ -113,7 +123,7 @@ export async function registryPruneCommand(
 
 function report(ctx: CommandContext, result: PruneResult): number {
   ctx.stdout.write(
-    ctx.json ? `${JSON.stringify({ version: 1, ...result }, null, 2)}\n` : renderPrune(result),
+    ctx.json ? `${JSON.stringify({ version: 1, ...result }, null, 2)}\n` : terminalText(renderPrune(result)),
   );
   return ExitCode.ok;
 }
@@ -128,7 +138,7 @@ async function planRepository(
   describer: ImageDescriber,
   manifest: ProjectManifest,
   name: string,
-  keep: number,
+  limits: { keep: number; minAgeMs?: number; now?: number },
 ): Promise<RepositoryPlan> {
   const repository = homeRepository(manifest, name)!;
   const [tags, environments] = await Promise.all([
@@ -181,7 +191,7 @@ async function planRepository(
       return { digest, tags: contentTags.sort(), ...(created ? { created } : {}) };
     }),
   );
-  return { name, repository, decisions: planRetention({ candidates, protectedBy, keep }) };
+  return { name, repository, decisions: planRetention({ candidates, protectedBy, ...limits }) };
 }
 
 function selectImages(manifest: ProjectManifest, names: string[]): string[] {

@@ -5,6 +5,7 @@ import { isIndexMediaType, type RegistryClient } from '../../registry/index.js';
 import { plural } from '../../report/registry/format.js';
 import { renderRm } from '../../report/registry/rm.js';
 import type { RmResult } from '../../report/registry/types.js';
+import { terminalText } from '../../text/control-characters.js';
 import { type AnswerInput, confirm } from './confirm.js';
 import { ensureDeleteAllowed } from './delete-probe.js';
 import { type Container, keptBy, planRemoval, type RemovalPlan } from './removal-plan.js';
@@ -56,8 +57,7 @@ export async function registryRmCommand(
     );
   }
 
-  const tags = await tagDigests(client, repo);
-  const plan = planRemoval(ref, head.digest, tags, await containersOf(client, repo, tags, head.digest));
+  const plan = await planNow(client, ref, asked);
   try {
     await ensureDeleteAllowed(client, repo);
   } catch (e) {
@@ -81,6 +81,18 @@ export async function registryRmCommand(
     ctx.stderr.write('nothing was deleted\n');
     return ExitCode.failed;
   }
+  // The question may have waited for minutes: what goes must still be exactly what the user agreed to.
+  const now = await planNow(client, ref, asked).catch((e: unknown) => {
+    if (e instanceof PinyardError && e.code === 'PINYARD_NOT_FOUND') return undefined;
+    throw e;
+  });
+  if (!now || JSON.stringify(now) !== JSON.stringify(plan)) {
+    throw new PinyardError(
+      'PINYARD_UNSAFE_DELETE',
+      `${formatReference(asked)} changed while the question was asked: ${now ? describePlan(now) : 'it is gone'} now, not ${describePlan(plan)}; nothing was removed`,
+      { hint: `look again (pinyard registry tags ${repository}), then run the command again` },
+    );
+  }
 
   let result: RmResult;
   if (plan.kind === 'delete') {
@@ -90,8 +102,9 @@ export async function registryRmCommand(
   } else {
     const original = await client.getManifest({ ...repo, digest: plan.digest });
     try {
-      await untag(client, repo, plan.tag, original);
+      await untag(client, repo, plan.tag, original, (line) => ctx.stderr.write(line));
     } catch (e) {
+      if (e instanceof PinyardError && e.code === 'PINYARD_INTERRUPTED') throw e;
       throw noSafeWay(e, repository, plan);
     }
     await expectGone(client, repo, [plan.tag]);
@@ -102,8 +115,25 @@ export async function registryRmCommand(
       kept: { digest: plan.digest, tags: plan.others, indexes: plan.containers },
     };
   }
-  ctx.stdout.write(ctx.json ? `${JSON.stringify({ version: 1, ...result }, null, 2)}\n` : renderRm(result));
+  ctx.stdout.write(
+    ctx.json ? `${JSON.stringify({ version: 1, ...result }, null, 2)}\n` : terminalText(renderRm(result)),
+  );
   return ExitCode.ok;
+}
+
+/** What removing `asked` would take now, read from the registry. */
+async function planNow(client: RegistryClient, ref: Reference, asked: Reference): Promise<RemovalPlan> {
+  const head = await client.headManifest(asked);
+  if (!head) throw new PinyardError('PINYARD_NOT_FOUND', `${formatReference(asked)} is gone`);
+  const repo = bare(ref);
+  const tags = await tagDigests(client, repo);
+  return planRemoval(ref, head.digest, tags, await containersOf(client, repo, tags, head.digest));
+}
+
+function describePlan(plan: RemovalPlan): string {
+  return plan.kind === 'delete'
+    ? `${plan.digest} has ${plan.tags.length ? `tags ${plan.tags.join(', ')}` : 'no tags'}`
+    : `${plan.digest} is ${keptBy(plan)}`;
 }
 
 /** Tagged indexes that list `digest` among their manifests: each read once, however many tags it has. */

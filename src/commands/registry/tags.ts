@@ -5,6 +5,7 @@ import { isIndexMediaType } from '../../registry/index.js';
 import { renderTags } from '../../report/registry/tags.js';
 import type { TagRow, TagsResult } from '../../report/registry/types.js';
 import { createdTime } from '../../retention/index.js';
+import { terminalText } from '../../text/control-characters.js';
 import { ImageDescriber } from './image-summary.js';
 import { openSession } from './session.js';
 import { tagDigests } from './tag-digests.js';
@@ -41,7 +42,9 @@ export async function registryTagsCommand(ctx: CommandContext, repoText: string)
     }),
   );
   const result: TagsResult = { repository: repositoryName(repo), tags: rows.sort(newestFirst) };
-  ctx.stdout.write(ctx.json ? `${JSON.stringify({ version: 1, ...result }, null, 2)}\n` : renderTags(result));
+  ctx.stdout.write(
+    ctx.json ? `${JSON.stringify({ version: 1, ...result }, null, 2)}\n` : terminalText(renderTags(result)),
+  );
   return ExitCode.ok;
 }
 

@@ -51,6 +51,18 @@ describe('failureDetails', () => {
     };
     expect(failureDetails(failed)).toEqual(['it broke', 'badly', '| one', '| two', 'full log: logs/app.log']);
   });
+
+  it('prints a registry’s or an engine’s message without its control characters', () => {
+    const failed: ImageReport = {
+      ...image('app', 'failed'),
+      error: {
+        code: 'PINYARD_DENIED',
+        message: 'denied: \u001b[2K\u001b[1Aok\rpushed',
+        lastLines: ['\u001b]0;x\u0007line'],
+      },
+    };
+    expect(failureDetails(failed)).toEqual(['denied: okpushed', '| line']);
+  });
 });
 
 describe('summaryLine', () => {

@@ -1,3 +1,4 @@
+import { terminalText } from '../../text/control-characters.js';
 import type { BuildReport, ImageReport, ImageStatus } from './events.js';
 
 /** `0.4s`, `12.3s`, `1m05s`, `1h02m`: tenths only while they still matter. */
@@ -43,15 +44,18 @@ export function failedHeadline(image: ImageReport): string {
   return `failed after ${formatDuration(image.durationMs)}${step}`;
 }
 
-/** The lines under a failed image's headline: why, the last lines of its output, where the whole log is. */
+/**
+ * The lines under a failed image's headline: why, the last lines of its output, where the whole log is.
+ * The message can quote a registry or an engine: it goes to a terminal without control characters.
+ */
 export function failureDetails(image: ImageReport): string[] {
   const { error } = image;
   const where = error?.position
     ? `${error.position.file}:${error.position.line}:${error.position.column}: `
     : '';
-  const lines = error ? `${where}${error.message}`.split('\n') : [];
-  if (error?.hint) lines.push(`hint: ${error.hint}`);
-  for (const line of image.error?.lastLines ?? []) lines.push(`| ${line}`);
+  const lines = error ? terminalText(`${where}${error.message}`).split('\n') : [];
+  if (error?.hint) lines.push(`hint: ${terminalText(error.hint)}`);
+  for (const line of image.error?.lastLines ?? []) lines.push(`| ${terminalText(line)}`);
   if (image.log) lines.push(`full log: ${image.log}`);
   return lines;
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -32,6 +32,23 @@ describe('logFiles', () => {
       'Step 1/2 : FROM base\nStep 2/2 : RUN make\n\n',
     );
     expect(readFileSync(path.join(dir, 'team', 'tool.log'), 'utf8')).toBe('Step 1/1 : FROM scratch\n');
+  });
+
+  it('creates its directories 0700 and its files 0600, also a log an earlier run left 0644', () => {
+    const base = tempDir();
+    const dir = path.join(base, '.pinyard', 'logs');
+    const logs = logFiles(dir);
+    logs.onImageLog?.('team/tool', 'secret-looking output');
+    const old = path.join(base, 'old');
+    writeFileSync(path.join(base, 'old.log'), 'from an older pinyard\n', { mode: 0o644 });
+    const again = logFiles(base);
+    again.onImageLog?.('old', 'new run');
+    const mode = (p: string) => statSync(p).mode & 0o777;
+    expect(mode(path.join(base, '.pinyard'))).toBe(0o700);
+    expect(mode(dir)).toBe(0o700);
+    expect(mode(path.join(dir, 'team'))).toBe(0o700);
+    expect(mode(path.join(dir, 'team', 'tool.log'))).toBe(0o600);
+    expect(mode(`${old}.log`)).toBe(0o600);
   });
 
   it('replaces the log of an earlier run, and leaves none for an image that printed nothing', () => {

@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { PinyardError } from '../../errors.js';
 import type { BuildHooks } from './events.js';
@@ -12,6 +12,9 @@ export interface LogFiles extends BuildHooks {
  * Each image's full build output in `<dir>/<name>.log` (a name with `/` gets a subdirectory). A file is
  * created at the image's first line, so an image that was skipped leaves no empty log behind; writes are
  * synchronous so the log is complete by the time a failure that points at it is printed.
+ *
+ * A build log can hold what a build printed of its args and secrets: directories pinyard creates are
+ * 0700 and the files 0600 (also a file an older run left with wider rights).
  */
 export function logFiles(dir: string): LogFiles {
   const files = new Map<string, string>();
@@ -33,8 +36,10 @@ export function logFiles(dir: string): LogFiles {
     const flags = files.has(name) ? 'a' : 'w';
     const file = files.get(name) ?? path.join(dir, `${name}.log`);
     const fd = guard(name, file, () => {
-      mkdirSync(path.dirname(file), { recursive: true });
-      return openSync(file, flags);
+      mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+      const fd = openSync(file, flags, 0o600);
+      fchmodSync(fd, 0o600);
+      return fd;
     });
     files.set(name, file);
     open.set(name, fd);

@@ -6,7 +6,7 @@ import { readOutputs } from '../../../test/helpers/github-files.js';
 import type { GraphImage, ImageGraph } from '../../graph/index.js';
 import { chooseReporters } from '../build/choose-reporters.js';
 import type { BuildReport, ImageReport } from '../build/events.js';
-import { githubReporter } from './build-reporter.js';
+import { GROUP_LINES, githubReporter } from './build-reporter.js';
 
 const site = (line: number) => ({ file: 'Dockerfile', line, column: 1, via: 'from' as const, raw: '' });
 const image = (name: string, parents: string[], upstream: string[] = []): GraphImage => ({
@@ -204,6 +204,25 @@ describe('githubReporter', () => {
     expect(log).toBe(
       '::error file=platform/images/app/Dockerfile,title=app failed after 3.2s::access denied: ci may not push acme/app\n',
     );
+  });
+});
+
+describe('githubReporter on a long log', () => {
+  it('keeps the last GROUP_LINES lines of an image for its group and says where the rest is', () => {
+    let log = '';
+    const hooks = githubReporter({ write: (t) => (log += t) }, options(runnerFiles().env));
+    const total = 3 * GROUP_LINES + 7;
+    for (let i = 1; i <= total; i++) hooks.onImageLog?.('base', `line ${i}`);
+    hooks.onImageFinished?.({ ...images.base!, log: '.pinyard/logs/base.log' });
+    const group = log.split('\n');
+    const first = group.indexOf('::stop-commands::TOKEN') + 1;
+    const last = group.indexOf('::TOKEN::') - 1;
+    expect(group[first]).toBe(
+      `… ${total - GROUP_LINES} earlier lines left out: the whole log is in .pinyard/logs/base.log`,
+    );
+    expect(group[first + 1]).toBe(`line ${total - GROUP_LINES + 1}`);
+    expect(group[last]).toBe(`line ${total}`);
+    expect(last - first).toBe(GROUP_LINES);
   });
 });
 

@@ -3,11 +3,18 @@ import type { ImageGraph } from '../../graph/index.js';
 import type { BuildHooks, ImageReport } from '../build/events.js';
 import { failedHeadline, formatDuration, shortDigest } from '../build/format.js';
 import type { TextOutput } from '../build/output.js';
+import { writeCommand, writeWithoutCommands } from './actions-output.js';
 import { annotationPath } from './annotation-path.js';
 import { buildSummary } from './build-summary.js';
 import { failedStepPosition } from './dockerfile-steps.js';
 import { appendSummary, setOutputs } from './environment-files.js';
-import { errorAnnotation, groupEnd, groupStart, withoutCommands } from './workflow-commands.js';
+import { errorAnnotation, groupEnd, groupStart } from './workflow-commands.js';
+
+/**
+ * Lines of an image's log kept for its group, the last ones: a build that prints millions of lines must
+ * not hold them all until it ends. The log file has every line.
+ */
+export const GROUP_LINES = 5_000;
 
 export interface GithubBuildOptions {
   /** $GITHUB_OUTPUT, $GITHUB_STEP_SUMMARY and $GITHUB_WORKSPACE come from here. */
@@ -30,7 +37,7 @@ export interface GithubBuildOptions {
  * (JSON: image name → digest) and `status`.
  */
 export function githubReporter(out: TextOutput, options: GithubBuildOptions): BuildHooks {
-  const logs = new Map<string, string[]>();
+  const logs = new Map<string, { lines: string[]; dropped: number }>();
   const token = options.token ?? (() => randomUUID());
   const where = { cwd: options.cwd, workspace: options.env.GITHUB_WORKSPACE };
 
@@ -39,7 +46,8 @@ export function githubReporter(out: TextOutput, options: GithubBuildOptions): Bu
     const text = options.texts.get(image.name);
     const position = text === undefined ? undefined : failedStepPosition(text, image.error?.step);
     const message = [image.error?.message ?? 'failed', ...(image.error?.lastLines ?? [])].join('\n');
-    out.write(
+    writeCommand(
+      out,
       errorAnnotation({
         ...(dockerfile ? { file: annotationPath(dockerfile, where) } : {}),
         ...(dockerfile && position ? { line: position.line, col: position.column } : {}),
@@ -51,17 +59,32 @@ export function githubReporter(out: TextOutput, options: GithubBuildOptions): Bu
 
   return {
     onImageLog(name, line) {
-      const lines = logs.get(name);
-      if (lines) lines.push(line);
-      else logs.set(name, [line]);
+      const log = logs.get(name);
+      if (!log) {
+        logs.set(name, { lines: [line], dropped: 0 });
+        return;
+      }
+      log.lines.push(line);
+      // Trimmed in batches, so that keeping the last GROUP_LINES costs no more per line than keeping all.
+      if (log.lines.length >= 2 * GROUP_LINES) {
+        log.dropped += log.lines.length - GROUP_LINES;
+        log.lines = log.lines.slice(-GROUP_LINES);
+      }
     },
     onImageFinished(image) {
-      const lines = logs.get(image.name);
+      const log = logs.get(image.name);
       logs.delete(image.name);
-      if (lines?.length) {
-        out.write(groupStart(`${image.name}: ${headline(image)}`));
-        out.write(withoutCommands(lines.join('\n'), token()));
-        out.write(groupEnd());
+      if (log?.lines.length) {
+        const dropped = log.dropped + Math.max(0, log.lines.length - GROUP_LINES);
+        const lines = log.lines.slice(-GROUP_LINES);
+        if (dropped > 0) {
+          lines.unshift(
+            `… ${dropped} earlier line${dropped === 1 ? '' : 's'} left out${image.log ? `: the whole log is in ${image.log}` : ''}`,
+          );
+        }
+        writeCommand(out, groupStart(`${image.name}: ${headline(image)}`));
+        writeWithoutCommands(out, lines.join('\n'), token());
+        writeCommand(out, groupEnd());
       }
       if (image.status === 'failed') annotate(image);
     },

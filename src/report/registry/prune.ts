@@ -20,6 +20,7 @@ export function renderPrune(r: PruneResult): string {
       const reasons = [
         ...(d.newest !== undefined ? [`newest ${d.newest} of ${r.keep}`] : []),
         ...d.protectedBy,
+        ...(d.recent ? [`younger than ${r.minAge}`] : []),
         ...(spared ? ['tagged since the plan was made'] : []),
       ];
       return [

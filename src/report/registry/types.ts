@@ -97,6 +97,8 @@ export interface PruneRepository {
 export interface PruneResult {
   dryRun: boolean;
   keep: number;
+  /** `--min-age` as given: digests younger than it were kept. */
+  minAge?: string;
   repositories: PruneRepository[];
   /** Digests deleted (none on a dry run). */
   deleted: number;
