@@ -47,6 +47,7 @@ export function buildProgram(
         .default('tree'),
     )
     .option('--only <names...>', 'only these images and the ancestors they need')
+    .option('--by-platform', 'with --format github-matrix: one job per platform of multi-platform images')
     .action(async (options: PlanOptions) => {
       const { planCommand } = await import('../commands/plan.js');
       setExitCode(await planCommand(context(), options));

@@ -1,5 +1,5 @@
 import type { CommandContext } from '../cli/io.js';
-import { ExitCode } from '../errors.js';
+import { ExitCode, PinyardError } from '../errors.js';
 import { selectImages } from '../graph/index.js';
 import {
   renderDot,
@@ -13,6 +13,8 @@ import { loadProject } from './load-project.js';
 export interface PlanOptions {
   format: 'tree' | 'json' | 'mermaid' | 'dot' | 'github-matrix';
   only?: string[];
+  /** `--by-platform` with `--format github-matrix`: a job per platform for multi-platform images. */
+  byPlatform?: boolean;
 }
 
 const renderers = {
@@ -31,8 +33,17 @@ export async function planCommand(ctx: CommandContext, options: PlanOptions): Pr
     project.manifest.images.flatMap((i) => (i.platforms ? [[i.name, i.platforms]] : [])),
   );
   const format = ctx.json ? 'json' : options.format;
+  if (options.byPlatform && format !== 'github-matrix') {
+    throw new PinyardError('PINYARD_USAGE', '--by-platform splits the jobs of --format github-matrix', {
+      hint: 'add --format github-matrix',
+    });
+  }
   ctx.stdout.write(
-    format === 'tree' || format === 'json' ? renderers[format](graph, platforms) : renderers[format](graph),
+    format === 'tree' || format === 'json'
+      ? renderers[format](graph, platforms)
+      : format === 'github-matrix'
+        ? renderGithubMatrix(graph, options.byPlatform ? platforms : undefined)
+        : renderers[format](graph),
   );
   return ExitCode.ok;
 }

@@ -93,3 +93,25 @@ describe('githubMatrix', () => {
     );
   });
 });
+
+describe('splitByPlatform (--by-platform)', () => {
+  it('gives each job of multi-platform images one job per platform, and leaves the others whole', () => {
+    const graph = graphOf({ base: [], app: ['base'], tool: ['base'], legacy: [] });
+    const platforms = new Map([
+      ['base', ['linux/amd64', 'linux/arm64']],
+      ['app', ['linux/arm64', 'linux/amd64']],
+    ]);
+    const matrix = JSON.parse(renderGithubMatrix(graph, platforms));
+    expect(matrix.bases.include).toEqual([
+      { name: 'base (linux/amd64)', only: ['base'], platform: 'linux/amd64' },
+      { name: 'base (linux/arm64)', only: ['base'], platform: 'linux/arm64' },
+    ]);
+    expect(matrix.images.include).toEqual([
+      { name: 'app (linux/amd64)', only: ['app'], platform: 'linux/amd64' },
+      { name: 'app (linux/arm64)', only: ['app'], platform: 'linux/arm64' },
+      { name: 'legacy', only: ['legacy'] },
+      { name: 'tool', only: ['tool'] },
+    ]);
+    expect(JSON.parse(renderGithubMatrix(graph))).toEqual(githubMatrix(graph));
+  });
+});

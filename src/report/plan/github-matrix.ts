@@ -6,6 +6,11 @@ export interface GithubMatrixJob {
   name: string;
   /** The images the job builds, in build order. */
   only: string[];
+  /**
+   * `--by-platform`: the one platform this job builds (`build --platform`), on a runner of that platform;
+   * a final job merges the platforms' builds into indexes (`build --merge-platforms`).
+   */
+  platform?: string;
 }
 
 /**
@@ -62,9 +67,32 @@ export function githubMatrix(graph: ImageGraph): GithubMatrix {
   };
 }
 
+/**
+ * `--by-platform`: every job that builds a multi-platform image becomes one job per platform its images
+ * have, so each platform's builds run on a runner of that platform (natively, no emulation). Jobs of
+ * single-platform images stay as they are. Pure.
+ */
+export function splitByPlatform(
+  matrix: GithubMatrix,
+  platforms: ReadonlyMap<string, readonly string[]>,
+): GithubMatrix {
+  const split = (wave: { include: GithubMatrixJob[] }) => ({
+    include: wave.include.flatMap((j) => {
+      const list = [...new Set(j.only.flatMap((name) => platforms.get(name) ?? []))].sort();
+      if (list.length === 0) return [j];
+      return list.map((platform) => ({ ...j, name: `${j.name} (${platform})`, platform }));
+    }),
+  });
+  return { ...matrix, bases: split(matrix.bases), images: split(matrix.images) };
+}
+
 /** One line, for `echo "plan=$(pinyard plan --format github-matrix)" >> "$GITHUB_OUTPUT"` and `fromJSON`. */
-export function renderGithubMatrix(graph: ImageGraph): string {
-  return `${JSON.stringify(githubMatrix(graph))}\n`;
+export function renderGithubMatrix(
+  graph: ImageGraph,
+  platforms?: ReadonlyMap<string, readonly string[]>,
+): string {
+  const matrix = githubMatrix(graph);
+  return `${JSON.stringify(platforms ? splitByPlatform(matrix, platforms) : matrix)}\n`;
 }
 
 function job(only: string[]): GithubMatrixJob {
