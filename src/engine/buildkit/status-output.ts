@@ -1,4 +1,5 @@
 import { redact } from '../../registry/redact.js';
+import { terminalText } from '../../text/control-characters.js';
 import { LAST_LINES } from '../build-output.js';
 import type { JsonMessage } from '../json-lines.js';
 import { OutputLines } from '../output-lines.js';
@@ -58,7 +59,9 @@ export class StatusOutput {
       this.#imageId = message.aux.ID;
     } else if (message.stream !== undefined) {
       // dockerd's own words around a BuildKit build (rare); not tied to a vertex.
-      for (const line of message.stream.split('\n')) if (line.trim()) this.#hooks.onLine?.(redact(line));
+      for (const line of message.stream.split('\n')) {
+        if (line.trim()) this.#hooks.onLine?.(terminalText(redact(line)));
+      }
     }
     const error = message.errorDetail?.message ?? message.error;
     if (error !== undefined) {
@@ -111,9 +114,11 @@ export class StatusOutput {
     let vertex = this.#vertices.get(update.digest);
     if (!vertex) {
       if (this.#vertices.size >= MAX_VERTICES) return;
+      // BuildKit shows a RUN with its build args expanded: the name is masked before anything sees it.
+      const name = terminalText(redact(update.name));
       vertex = {
-        name: update.name,
-        step: parseStep(update.name),
+        name,
+        step: parseStep(name),
         started: false,
         done: false,
         lines: new OutputLines(),
@@ -124,18 +129,18 @@ export class StatusOutput {
     if (update.cached && !vertex.done) {
       vertex.done = true;
       if (vertex.step) vertex.step = { ...vertex.step, cached: true };
-      this.#announce(vertex, `CACHED ${redact(vertex.name)}`);
+      this.#announce(vertex, `CACHED ${vertex.name}`);
       return;
     }
     if (update.started && !vertex.started) {
       vertex.started = true;
-      this.#announce(vertex, redact(vertex.name));
+      this.#announce(vertex, vertex.name);
     }
     if (update.error && !vertex.done) {
       // A cache source that is not there yet (the first build of an image) is no failure: BuildKit goes on.
       const optional = cacheImport.test(vertex.name);
       this.#hooks.onLine?.(
-        `${optional ? 'no cache:' : 'ERROR'} ${redact(vertex.name)}: ${redact(update.error)}`,
+        `${optional ? 'no cache:' : 'ERROR'} ${vertex.name}: ${terminalText(redact(update.error))}`,
       );
       // The failing Dockerfile step, rather than whichever vertex BuildKit cancelled along with it.
       if (!optional && (this.#failed === undefined || (vertex.step && !this.#failed.step))) {
