@@ -1,3 +1,4 @@
+import { isValidDigest } from '../reference/index.js';
 import type { JsonMessage } from './json-lines.js';
 import { statusLine } from './output-lines.js';
 
@@ -19,7 +20,12 @@ export class TransferOutput {
     const line = statusLine(message);
     if (line !== undefined) this.#onLine?.(line);
     const { Digest, Size } = message.aux ?? {};
-    if (typeof Digest === 'string' && typeof Size === 'number') this.#pushed = { digest: Digest, size: Size };
+    if (typeof Digest === 'string' && typeof Size === 'number') {
+      // The digest travels into reports, tags and CI step outputs: only a digest may (the registry that
+      // answered the engine's push chose it).
+      if (isValidDigest(Digest)) this.#pushed = { digest: Digest, size: Size };
+      else this.#error ??= 'the registry answered the push with a malformed digest';
+    }
     const error = message.errorDetail?.message ?? message.error;
     if (error !== undefined) this.#error ??= error;
   }
