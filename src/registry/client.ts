@@ -40,6 +40,7 @@ import {
   repositoryScope,
   type Scope,
 } from './scope.js';
+import { repositoriesPerToken } from './token-batch.js';
 import { TokenCache } from './token-cache.js';
 import { type HttpRequest, type RegistryResponse, Transport, type TransportOptions } from './transport.js';
 
@@ -100,7 +101,8 @@ interface Call {
  */
 /**
  * A token's `access` claim lists every repository it covers, and common reverse proxies refuse a header
- * past 8 KiB (oras-project/oras-dotnet#385): this many repositories keep a token well under that.
+ * past 8 KiB (oras-project/oras-dotnet#385): this many repositories keep a token well under that. Pull
+ * tokens fetched ahead for a build are smaller still (token-batch.ts).
  */
 export const REPOSITORIES_PER_TOKEN = 25;
 
@@ -141,10 +143,11 @@ export class RegistryClient {
   }
 
   /**
-   * Pull tokens for many refs fetched up front, one per host and batch of repositories, where each ref
-   * would otherwise fetch its own (a round trip and a signature at the token service per ref). Refs are
-   * authorized where they are tried first (their first mirror). Best effort: a failure is left for the
-   * ref's own requests to meet again and report.
+   * Pull tokens for many refs fetched up front, where each ref would otherwise fetch its own when its
+   * first request goes out. Refs are authorized where they are tried first (their first mirror). Tokens
+   * are sized to the requests they ride on: a token for one repository first, then batches only as large
+   * as keeps each token small (token-batch.ts), never one token for the whole tree on every HEAD. Best
+   * effort: a failure is left for the ref's own requests to meet again and report.
    */
   async authorizePulls(
     refs: Reference[],
@@ -155,14 +158,28 @@ export class RegistryClient {
       const { registry, repository } = sourcesFor(ref, options.mirrors)[0]!.ref;
       repositories.set(registry, (repositories.get(registry) ?? new Set()).add(repository));
     }
-    const batches = [...repositories].flatMap(([host, names]) => {
-      const scopes = [...names].map((name) => repositoryScope(name, 'pull'));
-      return Array.from({ length: Math.ceil(scopes.length / REPOSITORIES_PER_TOKEN) }, (_, i) => ({
-        host,
-        scopes: scopes.slice(i * REPOSITORIES_PER_TOKEN, (i + 1) * REPOSITORIES_PER_TOKEN),
-      }));
-    });
-    await Promise.all(batches.map(({ host, scopes }) => this.authorize(host, scopes).catch(() => {})));
+    await Promise.all(
+      [...repositories].map(([host, names]) =>
+        this.#authorizeAhead(
+          host,
+          [...names].map((name) => repositoryScope(name, 'pull')),
+        ).catch(() => {}),
+      ),
+    );
+  }
+
+  async #authorizeAhead(host: string, scopes: Scope[]): Promise<void> {
+    await this.ping(host);
+    const sample = await this.#auth.authorize(host, scopes.slice(0, 1));
+    // Basic, anonymous or a fixed registry token: there is nothing to fetch ahead.
+    if (!sample?.header.startsWith('Bearer ')) return;
+    const size = repositoriesPerToken(sample.header.slice('Bearer '.length), REPOSITORIES_PER_TOKEN);
+    const rest = scopes.slice(1);
+    await Promise.all(
+      Array.from({ length: Math.ceil(rest.length / size) }, (_, i) =>
+        this.#auth.authorize(host, rest.slice(i * size, (i + 1) * size)),
+      ),
+    );
   }
 
   /** The digest of a tag or digest, without its body, or undefined when there is no such manifest. */

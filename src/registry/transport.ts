@@ -1,8 +1,9 @@
+import http, { type IncomingMessage } from 'node:http';
+import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { PassThrough, Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pLimit, { type LimitFunction } from 'p-limit';
-import { Agent } from 'undici';
 import { PinyardError } from '../errors.js';
 import { isLoopbackRegistry } from '../reference/index.js';
 import { safe, unreachableError } from './errors.js';
@@ -19,7 +20,7 @@ import {
 } from './retry.js';
 
 /**
- * HTTP for the registry client, on undici: one keep-alive connection pool per origin for the whole run,
+ * HTTP for the registry client, on node:http(s): one keep-alive connection pool per origin for the whole run,
  * scheme choice per host, one deadline per attempt that covers the body too, bounded bodies, bounded
  * retries, a host that is down remembered, and redirects followed by hand so that credentials and request
  * bodies never reach another origin.
@@ -108,7 +109,11 @@ export class Transport {
   readonly #policy: RetryPolicy;
   readonly #concurrency: number;
   readonly #onRetry: ((event: RetryEvent) => void) | undefined;
-  readonly #agent: Agent;
+  /** Keep-alive pools (one per origin inside each agent). node:http, not fetch or undici: both close the
+   * connection after every HEAD (undici does it on purpose, for servers that send a body with a HEAD),
+   * and a no-change build is mostly HEADs. */
+  readonly #agents: { 'http:': http.Agent; 'https:': https.Agent };
+  readonly #lookup: LookupFunction | undefined;
   readonly #limits = new Map<string, LimitFunction>();
   /** Chosen base URL per registry host, once its scheme is known. */
   readonly #origins = new Map<string, string>();
@@ -121,15 +126,11 @@ export class Transport {
     this.#policy = { ...defaultRetryPolicy, ...options.retry };
     this.#concurrency = options.concurrencyPerHost ?? 8;
     this.#onRetry = options.onRetry;
-    // One pool per origin, at most `concurrency` keep-alive connections each; idle sockets are unref'd, so
-    // they never keep the process alive.
-    this.#agent = new Agent({
-      connections: this.#concurrency,
-      keepAliveTimeout: 30_000,
-      headersTimeout: this.#timeoutMs,
-      bodyTimeout: this.#timeoutMs,
-      connect: { timeout: this.#timeoutMs, ...(options.lookup ? { lookup: options.lookup } : {}) },
-    });
+    // At most `concurrency` connections per origin, kept open between requests; an idle socket is
+    // unref'd by the agent, so it never keeps the process alive.
+    const pool = { keepAlive: true, maxSockets: this.#concurrency, scheduling: 'lifo' as const };
+    this.#agents = { 'http:': new http.Agent(pool), 'https:': new https.Agent(pool) };
+    this.#lookup = options.lookup;
   }
 
   /**
@@ -163,9 +164,10 @@ export class Transport {
     return isLoopbackRegistry(host) || this.#insecure.has(host);
   }
 
-  /** Closes every pooled connection; requests after this fail. */
-  async close(): Promise<void> {
-    await this.#agent.close();
+  /** Closes every pooled connection. */
+  close(): void {
+    this.#agents['http:'].destroy();
+    this.#agents['https:'].destroy();
   }
 
   async #request(host: string, path: string, init: HttpRequest): Promise<RegistryResponse> {
@@ -285,35 +287,55 @@ export class Transport {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.#timeoutMs);
     try {
-      const answer = await this.#agent.request({
-        origin: url.origin,
-        path: `${url.pathname}${url.search}`,
-        method: init.method as 'GET',
-        headers: { 'user-agent': USER_AGENT, ...init.headers },
-        signal: controller.signal,
-        ...(init.body === undefined ? {} : { body: init.body }),
-      });
-      const headers = toHeaders(answer.headers);
-      const ok = answer.statusCode >= 200 && answer.statusCode < 300;
+      const answer = await this.#send(url, init, controller.signal);
+      const status = answer.statusCode ?? 0;
+      const headers = toHeaders(answer.headersDistinct);
+      const ok = status >= 200 && status < 300;
       if (ok && init.stream) {
-        // From here the body timeout (the gap between two chunks) guards the stream.
+        // From here the gap between two chunks is bounded instead: a blob may rightly take long.
         clearTimeout(timer);
-        const stream = mapStreamErrors(answer.body, url);
-        return new RegistryResponse(answer.statusCode, url.toString(), headers, new Uint8Array(), stream);
+        const stream = guardStream(answer, url, this.#timeoutMs);
+        return new RegistryResponse(status, url.toString(), headers, new Uint8Array(), stream);
       }
-      const bytes = await readBounded(answer.body, headers, url, {
+      const bytes = await readBounded(answer, headers, url, {
         limit: ok ? (init.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES) : MAX_ERROR_BYTES,
         // An error body is only read for its first messages: cut it, do not fail on it.
         truncate: !ok,
         method: init.method,
       });
-      return new RegistryResponse(answer.statusCode, url.toString(), headers, bytes);
+      return new RegistryResponse(status, url.toString(), headers, bytes);
     } catch (e) {
       if (e instanceof PinyardError) throw e;
       throw NetworkFailure.from(url, e, controller.signal.aborted ? this.#timeoutMs : undefined);
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Sends the request; resolves with the response once its headers are in. */
+  #send(url: URL, init: HttpRequest, signal: AbortSignal): Promise<IncomingMessage> {
+    const secure = url.protocol === 'https:';
+    return new Promise<IncomingMessage>((resolve, reject) => {
+      const request = (secure ? https : http).request(
+        url,
+        {
+          method: init.method,
+          headers: { 'user-agent': USER_AGENT, ...init.headers },
+          agent: this.#agents[secure ? 'https:' : 'http:'],
+          signal,
+          ...(this.#lookup ? { lookup: this.#lookup } : {}),
+        },
+        resolve,
+      );
+      request.on('error', reject);
+      const { body } = init;
+      if (body instanceof Readable) {
+        body.on('error', (e) => request.destroy(e));
+        body.pipe(request);
+      } else {
+        request.end(body);
+      }
+    });
   }
 
   #limitFor(origin: string): LimitFunction {
@@ -326,12 +348,12 @@ export class Transport {
   }
 }
 
-function toHeaders(raw: Record<string, string | string[] | undefined>): Headers {
+function toHeaders(raw: Record<string, string[] | undefined>): Headers {
   const headers = new Headers();
   for (const [name, value] of Object.entries(raw)) {
     if (value === undefined) continue;
     try {
-      for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
+      for (const one of value) headers.append(name, one);
     } catch {
       // A header Headers will not hold (a control character in it) is dropped: nothing trusts it.
     }
@@ -352,7 +374,7 @@ async function readBounded(
   // A HEAD's Content-Length is the size of what a GET would send: there is no body to refuse.
   const declared = method === 'HEAD' ? 0 : Number(headers.get('content-length') ?? Number.NaN);
   if (!truncate && Number.isFinite(declared) && declared > limit) {
-    body.on('error', () => {}).destroy();
+    body.destroy();
     throw tooLarge(url, limit);
   }
   const chunks: Buffer[] = [];
@@ -385,11 +407,25 @@ function formatBytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${bytes / (1024 * 1024)} MiB` : `${bytes / 1024} KiB`;
 }
 
-/** A streamed body whose failures are PINYARD_UNREACHABLE, and which frees its connection when dropped. */
-function mapStreamErrors(body: Readable, url: URL): Readable {
+/**
+ * A streamed body whose failures are PINYARD_UNREACHABLE, that fails when no data came for `idleMs`, and
+ * that frees its connection when dropped.
+ */
+function guardStream(body: IncomingMessage, url: URL, idleMs: number): Readable {
   const out = new PassThrough();
-  body.on('error', (e) => out.destroy(NetworkFailure.from(url, e, undefined).toPinyardError()));
-  out.on('close', () => body.destroy());
+  const fail = (e: unknown, timedOut?: number) =>
+    out.destroy(NetworkFailure.from(url, e, timedOut).toPinyardError());
+  const stalled = new Error('no data');
+  const idle = setTimeout(() => body.destroy(stalled), idleMs).unref();
+  body.on('data', () => idle.refresh());
+  body.on('close', () => clearTimeout(idle));
+  body.on('error', (e) => fail(e, e === stalled ? idleMs : undefined));
+  // A body that ends short of its Content-Length is a dropped connection, not an end.
+  body.on('aborted', () => fail(Object.assign(new Error('connection reset'), { code: 'ECONNRESET' })));
+  out.on('close', () => {
+    clearTimeout(idle);
+    if (!body.complete) body.destroy();
+  });
   body.pipe(out);
   return out;
 }
@@ -431,8 +467,7 @@ function describe(code: string | undefined, message: string): string {
   if (code === 'ECONNREFUSED') return 'connection refused';
   if (code === 'ENOTFOUND') return 'unknown host';
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'connection reset';
-  if (code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT')
-    return 'the registry stopped answering';
-  if (code?.startsWith('ERR_SSL') || code?.includes('CERT')) return `TLS failed: ${message}`;
+  if (code === 'EPROTO' || code?.startsWith('ERR_SSL') || code?.includes('CERT'))
+    return `TLS failed: ${message}`;
   return message;
 }
