@@ -1,6 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseReference } from '../../src/reference/index.js';
+import { RegistryClient } from '../../src/registry/index.js';
 import type { BuildReport } from '../../src/report/build/index.js';
 import { type ExampleProject, exampleProject } from '../helpers/example-project.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -72,5 +74,14 @@ describe('a no-change build --push', () => {
     // The world's tokens carry a certificate (2 KB for one repository): a batch adds at most ~512 bytes.
     const lengths = tokens.map((t) => t.length);
     expect(Math.max(...lengths) - Math.min(...lengths)).toBeLessThanOrEqual(600);
+  });
+
+  it('asks one question after another over one connection', async () => {
+    const client = new RegistryClient({ env: project.env });
+    const tags = (await build()).images.flatMap((i) => i.tags.filter((t) => !t.includes(':pinyard-')));
+    proxy.reset();
+    for (const tag of tags) expect(await client.headManifest(parseReference(tag))).toBeDefined();
+    expect(proxy.counts().requests.filter((r) => r.method === 'HEAD')).toHaveLength(tags.length);
+    expect(proxy.counts().connections).toBe(1);
   });
 });

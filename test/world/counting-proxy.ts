@@ -30,6 +30,8 @@ export interface CountingProxy {
   counts(): ConnectionCounts;
   /** Starts counting from zero (connections already open are not counted again). */
   reset(): void;
+  /** Sends connections opened from now on to another `host:port` (e.g. a delay proxy in front of the same service). */
+  retarget(target: string): void;
   close(): Promise<void>;
 }
 
@@ -38,9 +40,7 @@ const requestHead =
   /(?<=^|\n)(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) (\S+) HTTP\/1\.1\r\n((?:[^\r\n]+\r\n)*)\r\n/g;
 
 export async function startCountingProxy(target: string): Promise<CountingProxy> {
-  const colon = target.lastIndexOf(':');
-  const targetHost = target.slice(0, colon);
-  const targetPort = Number(target.slice(colon + 1));
+  let destination = hostPort(target);
   let connections = 0;
   let bytesSent = 0;
   let bytesReceived = 0;
@@ -50,7 +50,7 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
 
   const server = createServer((client) => {
     connections++;
-    const upstream = tcpConnect({ host: targetHost, port: targetPort });
+    const upstream = tcpConnect(destination);
     let stream = { text: '' };
     streams.push(stream);
     let epoch = streams;
@@ -97,6 +97,9 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
         }),
       ),
     }),
+    retarget: (next) => {
+      destination = hostPort(next);
+    },
     reset: () => {
       connections = 0;
       bytesSent = 0;
@@ -109,4 +112,9 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
         for (const socket of sockets) socket.destroy();
       }),
   };
+}
+
+function hostPort(target: string): { host: string; port: number } {
+  const colon = target.lastIndexOf(':');
+  return { host: target.slice(0, colon), port: Number(target.slice(colon + 1)) };
 }
