@@ -190,7 +190,7 @@ export class RegistryClient {
       headers: { accept: MANIFEST_ACCEPT },
     });
     if (response.status === 404) return undefined;
-    const headerDigest = this.#digestHeader(response, call);
+    const headerDigest = response.ok ? this.#digestHeader(response, call) : undefined;
     const mediaType = mediaTypeOf(response);
     // Registries that mishandle HEAD (405, 501, or no digest header) get a GET instead.
     if (

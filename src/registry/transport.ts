@@ -35,7 +35,7 @@ export interface TransportOptions {
    */
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;
-  /** Requests in flight, and so connections open, per origin. Default 8. */
+  /** Requests in flight, and so connections open, per origin. Default 10. */
   concurrencyPerHost?: number;
   /** Told before each retry, e.g. to print "retrying in 2 s". Never given headers or bodies. */
   onRetry?: (event: RetryEvent) => void;
@@ -124,7 +124,7 @@ export class Transport {
     this.#insecure = new Set(options.insecureRegistries ?? []);
     this.#timeoutMs = options.timeoutMs ?? 30_000;
     this.#policy = { ...defaultRetryPolicy, ...options.retry };
-    this.#concurrency = options.concurrencyPerHost ?? 8;
+    this.#concurrency = options.concurrencyPerHost ?? 10;
     this.#onRetry = options.onRetry;
     // At most `concurrency` connections per origin, kept open between requests; an idle socket is
     // unref'd by the agent, so it never keeps the process alive.
