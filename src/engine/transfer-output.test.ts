@@ -19,4 +19,12 @@ describe('TransferOutput', () => {
       expect(output.error).toBe('the registry answered the push with a malformed digest');
     }
   });
+
+  it("puts the registry's refusal on one line without escape sequences", () => {
+    const output = new TransferOutput();
+    output.accept({
+      errorDetail: { message: 'errors:\ndenied: \u001b[2Jno\r::error::forged\nunauthorized: x\n' },
+    });
+    expect(output.error).toBe('denied: no ::error::forged; unauthorized: x');
+  });
 });

@@ -1,4 +1,5 @@
 import { isValidDigest } from '../reference/index.js';
+import { printable } from '../registry/printable.js';
 import type { JsonMessage } from './json-lines.js';
 import { statusLine } from './output-lines.js';
 
@@ -38,9 +39,10 @@ export class TransferOutput {
   /** The engine's error, on one line: `errors:\ndenied: …\nunauthorized: …` becomes `denied: …; unauthorized: …`. */
   get error(): string | undefined {
     if (this.#error === undefined) return undefined;
+    // The registry wrote most of it (the engine passes its answer on): no escape sequences, one line.
     const lines = this.#error
       .split('\n')
-      .map((l) => l.trim())
+      .map((l) => printable(l).trim())
       .filter((l) => l !== '' && l !== 'errors:');
     return lines.join('; ');
   }
