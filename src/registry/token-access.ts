@@ -24,14 +24,17 @@ export function grantedScopes(token: string, responseScope?: string): Scope[] | 
 }
 
 /**
- * The bytes one repository adds to a token: the base64url size of one entry of its `access` claim.
- * Undefined for a token without the claim (an opaque token's size does not depend on its scopes).
+ * The bytes one repository adds to a token (the base64url size of one entry of its `access` claim) and
+ * how many it names. Undefined for a token without the claim: an opaque token's size does not depend on
+ * its scopes.
  */
-export function bytesPerRepository(token: string): number | undefined {
+export function bytesPerRepository(
+  token: string,
+): { perRepository: number; repositories: number } | undefined {
   const entries = accessEntries(token);
   if (!entries?.length) return undefined;
   const json = entries.reduce((sum, entry) => sum + JSON.stringify(entry).length + 1, 0);
-  return Math.ceil(((json / entries.length) * 4) / 3);
+  return { perRepository: Math.ceil(((json / entries.length) * 4) / 3), repositories: entries.length };
 }
 
 function accessEntries(token: string): z.infer<typeof AccessClaim> | undefined {

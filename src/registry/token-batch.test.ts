@@ -25,11 +25,17 @@ describe('repositoriesPerToken', () => {
   });
 
   it('lets a token that is large on its own (a certificate in its header) grow by about 512 bytes', () => {
-    const sample = jwt(1, 1500);
-    expect(sample.length).toBeGreaterThan(2048);
-    const n = repositoriesPerToken(sample, 25);
+    const one = jwt(1, 1500);
+    expect(one.length).toBeGreaterThan(2048);
+    const n = repositoriesPerToken(one, 25);
     expect(n).toBeGreaterThan(1);
-    expect(jwt(n, 1500).length - sample.length).toBeLessThanOrEqual(512 + 100);
+    expect(jwt(n, 1500).length - one.length).toBeLessThanOrEqual(512 + 100);
+  });
+
+  it('judges from a sample of several repositories as from one', () => {
+    for (const header of [100, 1500]) {
+      expect(repositoriesPerToken(jwt(4, header), 25)).toBe(repositoriesPerToken(jwt(1, header), 25));
+    }
   });
 
   it('never names more than the most a batch may hold, and batches opaque tokens freely', () => {

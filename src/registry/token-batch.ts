@@ -11,11 +11,15 @@ import { bytesPerRepository } from './token-access.js';
 export const TOKEN_HEADER_BUDGET = 2048;
 export const TOKEN_BATCH_EXTRA_BYTES = 512;
 
-/** `sample`: a token issued for one repository. `max`: the most repositories a batch may name at all. */
+/** The first batch, before any token has shown how much a repository adds: about 400 bytes of JWT. */
+export const FIRST_BATCH = 4;
+
+/** `sample`: a token issued for a first batch. `max`: the most repositories a batch may name at all. */
 export function repositoriesPerToken(sample: string, max: number): number {
-  const perRepository = bytesPerRepository(sample);
+  const growth = bytesPerRepository(sample);
   // An opaque token does not grow with its scopes: batching costs nothing.
-  if (perRepository === undefined) return max;
-  const room = Math.max(TOKEN_BATCH_EXTRA_BYTES, TOKEN_HEADER_BUDGET - sample.length);
-  return Math.max(1, Math.min(max, 1 + Math.floor(room / perRepository)));
+  if (growth === undefined) return max;
+  const forOne = sample.length - (growth.repositories - 1) * growth.perRepository;
+  const room = Math.max(TOKEN_BATCH_EXTRA_BYTES, TOKEN_HEADER_BUDGET - forOne);
+  return Math.max(1, Math.min(max, 1 + Math.floor(room / growth.perRepository)));
 }
