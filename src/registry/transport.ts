@@ -282,12 +282,18 @@ export class Transport {
     await sleep(delayMs);
   }
 
-  /** One request and, unless streamed, its whole body, within one deadline. */
+  /**
+   * One request and, unless streamed, its whole answer, within one deadline. A streamed upload (a blob
+   * of any size) is bounded by the time it may go without progress instead, and its answer by the deadline.
+   */
   async #attempt(url: URL, init: HttpRequest): Promise<RegistryResponse> {
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.#timeoutMs);
+    const deadline = () => setTimeout(() => controller.abort(), this.#timeoutMs);
+    const upload = init.body instanceof Readable;
+    let timer = upload ? undefined : deadline();
     try {
-      const answer = await this.#send(url, init, controller.signal);
+      const answer = await this.#send(url, init, controller.signal, upload);
+      timer ??= deadline();
       const status = answer.statusCode ?? 0;
       const headers = toHeaders(answer.headersDistinct);
       const ok = status >= 200 && status < 300;
@@ -313,7 +319,7 @@ export class Transport {
   }
 
   /** Sends the request; resolves with the response once its headers are in. */
-  #send(url: URL, init: HttpRequest, signal: AbortSignal): Promise<IncomingMessage> {
+  #send(url: URL, init: HttpRequest, signal: AbortSignal, idleLimit: boolean): Promise<IncomingMessage> {
     const secure = url.protocol === 'https:';
     return new Promise<IncomingMessage>((resolve, reject) => {
       const request = (secure ? https : http).request(
@@ -328,6 +334,12 @@ export class Transport {
         resolve,
       );
       request.on('error', reject);
+      if (idleLimit) {
+        request.setTimeout(this.#timeoutMs, () => {
+          const stalled = `no progress for ${this.#timeoutMs / 1000} s`;
+          request.destroy(Object.assign(new Error(stalled), { code: 'ETIMEDOUT' }));
+        });
+      }
       const { body } = init;
       if (body instanceof Readable) {
         body.on('error', (e) => request.destroy(e));

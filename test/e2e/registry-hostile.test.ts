@@ -4,6 +4,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LookupFunction } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isPinyardError, type PinyardError } from '../../src/errors.js';
 import type { Reference } from '../../src/reference/index.js';
@@ -371,6 +373,30 @@ describe('deadlines and dropped connections', () => {
       }),
     );
     expect(error.code).toBe('PINYARD_UNREACHABLE');
+  });
+
+  it('lets a slow but steady blob upload run past the deadline: only a stall ends it', async () => {
+    const registry = await serve((req, res) => {
+      if (req.url === '/v2/') return sendJson(res, 200, {});
+      if (req.method === 'POST')
+        return res.writeHead(202, { location: '/v2/team/app/blobs/uploads/u1' }).end();
+      res.writeHead(201).end();
+    });
+    const chunks = Array.from({ length: 8 }, (_, i) => Buffer.alloc(1024, i));
+    const blob = Buffer.concat(chunks);
+    const slowly = () =>
+      Readable.from(
+        (async function* () {
+          for (const chunk of chunks) {
+            await sleep(100);
+            yield chunk;
+          }
+        })(),
+      );
+    const client = await clientFor(registry.host, { timeoutMs: 400 });
+    await client.uploadBlob(ref(registry.host), slowly(), sha256(blob), blob.length);
+    const put = registry.seen.find((r) => r.method === 'PUT');
+    expect(put?.body.length).toBe(blob.length);
   });
 
   it('remembers a host that does not answer for the rest of the run', async () => {
