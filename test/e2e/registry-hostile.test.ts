@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isPinyardError, type PinyardError } from '../../src/errors.js';
 import type { Reference } from '../../src/reference/index.js';
 import { collect, RegistryClient, type RegistryClientOptions } from '../../src/registry/index.js';
+import { runCli } from '../helpers/run-cli.js';
 import {
   basicAuthProbe,
   dropMidBody,
@@ -411,5 +412,75 @@ describe('deadlines and dropped connections', () => {
     const second = await failure(client.getManifest(ref(silent.host, '2.0')));
     expect(second.code).toBe('PINYARD_UNREACHABLE');
     expect(silent.seen.length).toBe(asked);
+  });
+});
+
+describe('what a user sees', () => {
+  async function inspect(host: string) {
+    const dir = await mkdtemp(join(scratch, 'cli-'));
+    await writeFile(
+      join(dir, 'config.json'),
+      JSON.stringify({ auths: { [host]: { auth: Buffer.from(`${USER}:${PASSWORD}`).toString('base64') } } }),
+    );
+    const env = { ...process.env, DOCKER_CONFIG: dir };
+    const plain = await runCli(['registry', 'inspect', `${host}/team/app:1.0`], dir, env);
+    const json = await runCli(['--json', 'registry', 'inspect', `${host}/team/app:1.0`], dir, env);
+    return {
+      plain,
+      json,
+      error: (JSON.parse(json.stdout) as { error: { code: string; message: string } }).error,
+    };
+  }
+
+  it('a registry error with escape sequences and forged lines: printed inert, on one line', async () => {
+    const registry = await serve((req, res) => {
+      if (req.url === '/v2/') return sendJson(res, 200, {});
+      // A HEAD has no body to hold a message: it finds the manifest, the GET that follows is refused.
+      if (req.method === 'HEAD') {
+        return res
+          .writeHead(200, { 'content-type': OCI_MANIFEST, 'docker-content-digest': sha256('m') })
+          .end();
+      }
+      sendJson(res, 400, {
+        errors: [{ code: 'DENIED', message: '\u001b[31mno\u001b[0m\n::error::forged\u001b]0;t\u0007' }],
+      });
+    });
+    const { plain, json, error } = await inspect(registry.host);
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toContain('DENIED: no ::error::forged');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters
+    expect(plain.stderr).not.toMatch(/\u001b|\n::error/);
+    expect(json.code).toBe(1);
+    expect(error.message).toContain('DENIED: no ::error::forged');
+  });
+
+  it('a connection dropped mid-body every time: PINYARD_UNREACHABLE, and JSON on stdout', async () => {
+    const manifest = imageManifestBytes();
+    const registry = await serve((req, res) => {
+      if (req.url === '/v2/') return sendJson(res, 200, {});
+      dropMidBody(res, manifest, { 'content-type': OCI_MANIFEST });
+    });
+    const { plain, error } = await inspect(registry.host);
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).not.toContain('internal error');
+    expect(error.code).toBe('PINYARD_UNREACHABLE');
+  });
+
+  it('a forged digest header: refused, and never printed', async () => {
+    const manifest = imageManifestBytes();
+    const registry = await serve((req, res) => {
+      if (req.url === '/v2/') return sendJson(res, 200, {});
+      res
+        .writeHead(200, {
+          'content-type': OCI_MANIFEST,
+          'docker-content-digest': `sha256:0'; touch pwned; echo '`,
+          'content-length': manifest.length,
+        })
+        .end(req.method === 'HEAD' ? undefined : manifest);
+    });
+    const { plain, json, error } = await inspect(registry.host);
+    expect(plain.code).toBe(1);
+    expect(error.code).toBe('PINYARD_REGISTRY');
+    expect(`${plain.stdout}${plain.stderr}${json.stdout}${json.stderr}`).not.toContain('pwned');
   });
 });
