@@ -107,6 +107,21 @@ describe('credentials stay with their host', () => {
     expect(registry.seen.at(-1)?.headers.authorization).toBe(basicLogin);
   });
 
+  it("never takes the challenge of the origin a /v2/ probe was redirected to as the registry's", async () => {
+    const foreign = await serve((req, res) => {
+      if (req.url?.startsWith('/token')) return sendJson(res, 200, { token: 'stolen' });
+      sendJson(res, 401, {}, { 'www-authenticate': `Bearer realm="http://${req.headers.host}/token"` });
+    }, '127.0.0.2');
+    const registry = await serve((_req, res) => {
+      res.writeHead(302, { location: `${foreign.url}/v2/` }).end();
+    });
+    const client = await clientFor(registry.host);
+    const error = await failure(client.headManifest(ref(registry.host)));
+    expect(error.code).toBe('PINYARD_REGISTRY');
+    expect(error.message).toContain(`redirected to ${foreign.url}, which asks for credentials`);
+    expect(foreign.seen.map((r) => `${r.method} ${r.url}`)).toEqual(['GET /v2/']);
+  });
+
   it('never re-sends an identity token on a 307 from the token service to another origin', async () => {
     const elsewhere = await serve((_req, res) => sendJson(res, 200, { token: 'x' }), '127.0.0.2');
     const tokenService = await serve((_req, res) => {
