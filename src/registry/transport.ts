@@ -94,14 +94,7 @@ const USER_AGENT = 'pinyard';
 /** An attempt that times out costs a whole deadline: one more try, not four, before the host counts as down. */
 const MAX_TIMED_OUT_ATTEMPTS = 2;
 /** Failures that say the host is not there at all, as opposed to one request going wrong. */
-const hostDownCodes = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ETIMEDOUT',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
+const hostDownCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT']);
 
 export class Transport {
   readonly #insecure: Set<string>;
@@ -109,9 +102,11 @@ export class Transport {
   readonly #policy: RetryPolicy;
   readonly #concurrency: number;
   readonly #onRetry: ((event: RetryEvent) => void) | undefined;
-  /** Keep-alive pools (one per origin inside each agent). node:http, not fetch or undici: both close the
-   * connection after every HEAD (undici does it on purpose, for servers that send a body with a HEAD),
-   * and a no-change build is mostly HEADs. */
+  /**
+   * Keep-alive pools, one per origin inside each agent. node:http rather than fetch or undici: both close
+   * the connection after every HEAD (undici does so on purpose, for servers that send a body with a
+   * HEAD), and a no-change build is mostly HEADs.
+   */
   readonly #agents: { 'http:': http.Agent; 'https:': https.Agent };
   readonly #lookup: LookupFunction | undefined;
   readonly #limits = new Map<string, LimitFunction>();
