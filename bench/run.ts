@@ -1,6 +1,7 @@
 // `npm run bench [-- NAME…]`: runs the named benchmarks (all by default) and prints their tables.
 import { benchBuild } from './build.js';
 import { benchLock } from './lock.js';
+import { benchNoChange } from './no-change.js';
 import { benchOutputLines } from './output-lines.js';
 import { benchPlan } from './plan.js';
 import { benchPromote } from './promote.js';
@@ -11,6 +12,7 @@ const benchmarks: Record<string, () => void | Promise<void>> = {
   plan: benchPlan,
   lock: benchLock,
   build: benchBuild,
+  'no-change': benchNoChange,
   promote: benchPromote,
   'output-lines': benchOutputLines,
 };

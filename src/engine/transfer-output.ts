@@ -1,3 +1,5 @@
+import { isValidDigest } from '../reference/index.js';
+import { printable } from '../registry/printable.js';
 import type { JsonMessage } from './json-lines.js';
 import { statusLine } from './output-lines.js';
 
@@ -19,7 +21,12 @@ export class TransferOutput {
     const line = statusLine(message);
     if (line !== undefined) this.#onLine?.(line);
     const { Digest, Size } = message.aux ?? {};
-    if (typeof Digest === 'string' && typeof Size === 'number') this.#pushed = { digest: Digest, size: Size };
+    if (typeof Digest === 'string' && typeof Size === 'number') {
+      // The digest travels into reports, tags and CI step outputs: only a digest may (the registry that
+      // answered the engine's push chose it).
+      if (isValidDigest(Digest)) this.#pushed = { digest: Digest, size: Size };
+      else this.#error ??= 'the registry answered the push with a malformed digest';
+    }
     const error = message.errorDetail?.message ?? message.error;
     if (error !== undefined) this.#error ??= error;
   }
@@ -32,9 +39,10 @@ export class TransferOutput {
   /** The engine's error, on one line: `errors:\ndenied: …\nunauthorized: …` becomes `denied: …; unauthorized: …`. */
   get error(): string | undefined {
     if (this.#error === undefined) return undefined;
+    // The registry wrote most of it (the engine passes its answer on): no escape sequences, one line.
     const lines = this.#error
       .split('\n')
-      .map((l) => l.trim())
+      .map((l) => printable(l).trim())
       .filter((l) => l !== '' && l !== 'errors:');
     return lines.join('; ');
   }

@@ -1,7 +1,8 @@
 import { PinyardError } from '../errors.js';
 import type { Challenge } from './challenge.js';
 import { accountOf, type Credential, type CredentialStore } from './credentials.js';
-import { badCredentialsError, malformedError, parseErrorBody, registryError } from './errors.js';
+import { badCredentialsError, malformedError, parseErrorBody, registryError, safe } from './errors.js';
+import { MAX_TOKEN_BYTES } from './limits.js';
 import { redact, secrets } from './redact.js';
 import { TokenResponse } from './schema.js';
 import { formatScope, type Scope, scopeKey } from './scope.js';
@@ -136,6 +137,7 @@ export class Authenticator {
         ? await this.#transport.fetch(realm.toString(), {
             method: 'POST',
             headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            maxBodyBytes: MAX_TOKEN_BYTES,
             body: new URLSearchParams({
               grant_type: 'refresh_token',
               refresh_token: credential.token,
@@ -147,7 +149,6 @@ export class Authenticator {
         : undefined;
     // Not every token service speaks OAuth (oauth.md): a 404 or 405 to the POST means use the GET flow.
     if (!response || response.status === 404 || response.status === 405) {
-      await response?.body?.cancel();
       const url = new URL(realm);
       if (how.service) url.searchParams.set('service', how.service);
       for (const scope of scopes) url.searchParams.append('scope', formatScope(scope));
@@ -155,11 +156,22 @@ export class Authenticator {
       response = await this.#transport.fetch(url.toString(), {
         method: 'GET',
         headers: login ? { authorization: `Basic ${login}` } : {},
+        maxBodyBytes: MAX_TOKEN_BYTES,
       });
     }
 
     const what = `fetching a token for ${host}`;
-    const text = await response.text();
+    const text = response.text();
+    if (response.status >= 300 && response.status < 400) {
+      // Sent to another origin, or to plain HTTP, a login or a refresh token would leave its service.
+      throw new PinyardError(
+        'PINYARD_REGISTRY',
+        safe(
+          `the token service ${realm.host} of ${host} redirected (HTTP ${response.status}) where pinyard will not send credentials`,
+        ),
+        { hint: 'a token service may redirect within its own origin only, and to plain HTTP never' },
+      );
+    }
     if (response.status === 401 || response.status === 403) {
       throw badCredentialsError(host, accountOf(credential), `the token service ${realm.host}`);
     }
@@ -193,12 +205,15 @@ export class Authenticator {
         `the token realm "${redact(realm)}" is not a URL`,
       );
     }
-    if (url.protocol === 'https:' || (url.protocol === 'http:' && this.#transport.allowsPlainHttp(host)))
+    // Asked of the realm's own host: a loopback or insecure registry may name a token service elsewhere.
+    if (url.protocol === 'https:' || (url.protocol === 'http:' && this.#transport.allowsPlainHttp(url.host)))
       return url;
     throw new PinyardError(
       'PINYARD_REGISTRY',
-      redact(`registry ${host} sends credentials to ${url.origin}, which is not HTTPS; pinyard refuses to`),
-      { hint: `if ${host} is a trusted registry on a private network, list it under insecureRegistries` },
+      safe(`registry ${host} sends credentials to ${url.origin}, which is not HTTPS; pinyard refuses to`),
+      {
+        hint: `if ${url.host} is a trusted token service on a private network, list it under insecureRegistries`,
+      },
     );
   }
 }

@@ -1,6 +1,12 @@
 import { Readable } from 'node:stream';
 import { PinyardError } from '../errors.js';
-import { formatReference, type Reference } from '../reference/index.js';
+import {
+  formatReference,
+  isValidDigest,
+  isValidRepositoryPath,
+  isValidTag,
+  type Reference,
+} from '../reference/index.js';
 import { Authenticator, type Authorization, type Grant } from './auth.js';
 import { parseChallenges, preferredChallenge } from './challenge.js';
 import { type CredentialOptions, CredentialStore } from './credentials.js';
@@ -12,7 +18,15 @@ import {
   notFoundError,
   parseErrorBody,
   registryError,
+  safe,
 } from './errors.js';
+import {
+  MAX_CONFIG_BYTES,
+  MAX_LISTED_ITEMS,
+  MAX_MANIFEST_BYTES,
+  MAX_PAGE_BYTES,
+  MAX_PAGES,
+} from './limits.js';
 import { type ParsedManifest, type PlatformDigest, parseManifest, platformsOf } from './manifest.js';
 import { MANIFEST_ACCEPT } from './media-types.js';
 import { sourcesFor } from './mirrors.js';
@@ -26,8 +40,9 @@ import {
   repositoryScope,
   type Scope,
 } from './scope.js';
+import { FIRST_BATCH, repositoriesPerToken } from './token-batch.js';
 import { TokenCache } from './token-cache.js';
-import { type HttpRequest, Transport, type TransportOptions } from './transport.js';
+import { type HttpRequest, type RegistryResponse, Transport, type TransportOptions } from './transport.js';
 
 export interface RegistryClientOptions extends TransportOptions, CredentialOptions {}
 
@@ -86,7 +101,8 @@ interface Call {
  */
 /**
  * A token's `access` claim lists every repository it covers, and common reverse proxies refuse a header
- * past 8 KiB (oras-project/oras-dotnet#385): this many repositories keep a token well under that.
+ * past 8 KiB (oras-project/oras-dotnet#385): this many repositories keep a token well under that. Pull
+ * tokens fetched ahead for a build are smaller still (token-batch.ts).
  */
 export const REPOSITORIES_PER_TOKEN = 25;
 
@@ -127,10 +143,11 @@ export class RegistryClient {
   }
 
   /**
-   * Pull tokens for many refs fetched up front, one per host and batch of repositories, where each ref
-   * would otherwise fetch its own (a round trip and a signature at the token service per ref). Refs are
-   * authorized where they are tried first (their first mirror). Best effort: a failure is left for the
-   * ref's own requests to meet again and report.
+   * Pull tokens for many refs fetched up front, where each ref would otherwise fetch its own when its
+   * first request goes out. Refs are authorized where they are tried first (their first mirror). Tokens
+   * are sized to the requests they ride on: a small first batch, then batches only as large as keeps each
+   * token small (token-batch.ts), never one token for the whole tree on every HEAD. Best
+   * effort: a failure is left for the ref's own requests to meet again and report.
    */
   async authorizePulls(
     refs: Reference[],
@@ -141,14 +158,28 @@ export class RegistryClient {
       const { registry, repository } = sourcesFor(ref, options.mirrors)[0]!.ref;
       repositories.set(registry, (repositories.get(registry) ?? new Set()).add(repository));
     }
-    const batches = [...repositories].flatMap(([host, names]) => {
-      const scopes = [...names].map((name) => repositoryScope(name, 'pull'));
-      return Array.from({ length: Math.ceil(scopes.length / REPOSITORIES_PER_TOKEN) }, (_, i) => ({
-        host,
-        scopes: scopes.slice(i * REPOSITORIES_PER_TOKEN, (i + 1) * REPOSITORIES_PER_TOKEN),
-      }));
-    });
-    await Promise.all(batches.map(({ host, scopes }) => this.authorize(host, scopes).catch(() => {})));
+    await Promise.all(
+      [...repositories].map(([host, names]) =>
+        this.#authorizeAhead(
+          host,
+          [...names].map((name) => repositoryScope(name, 'pull')),
+        ).catch(() => {}),
+      ),
+    );
+  }
+
+  async #authorizeAhead(host: string, scopes: Scope[]): Promise<void> {
+    await this.ping(host);
+    const sample = await this.#auth.authorize(host, scopes.slice(0, FIRST_BATCH));
+    // Basic, anonymous or a fixed registry token: there is nothing to fetch ahead.
+    if (!sample?.header.startsWith('Bearer ')) return;
+    const size = repositoriesPerToken(sample.header.slice('Bearer '.length), REPOSITORIES_PER_TOKEN);
+    const rest = scopes.slice(FIRST_BATCH);
+    await Promise.all(
+      Array.from({ length: Math.ceil(rest.length / size) }, (_, i) =>
+        this.#auth.authorize(host, rest.slice(i * size, (i + 1) * size)),
+      ),
+    );
   }
 
   /** The digest of a tag or digest, without its body, or undefined when there is no such manifest. */
@@ -159,8 +190,8 @@ export class RegistryClient {
       headers: { accept: MANIFEST_ACCEPT },
     });
     if (response.status === 404) return undefined;
-    const headerDigest = response.headers.get('docker-content-digest');
-    const mediaType = response.headers.get('content-type')?.split(';')[0]?.trim();
+    const headerDigest = response.ok ? this.#digestHeader(response, call) : undefined;
+    const mediaType = mediaTypeOf(response);
     // Registries that mishandle HEAD (405, 501, or no digest header) get a GET instead.
     if (
       response.status === 405 ||
@@ -196,10 +227,11 @@ export class RegistryClient {
     const response = await this.#call(call, manifestPath(ref), {
       method: 'GET',
       headers: { accept: MANIFEST_ACCEPT },
+      maxBodyBytes: MAX_MANIFEST_BYTES,
     });
     if (!response.ok) throw await this.#failure(response, call);
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    const expected = ref.digest ?? response.headers.get('docker-content-digest');
+    const { bytes } = response;
+    const expected = ref.digest ?? this.#digestHeader(response, call);
     if (expected) verifyDigest(bytes, expected, call.what);
     const parsed = parseManifest(bytes, response.headers.get('content-type'), {
       host: ref.registry,
@@ -226,8 +258,7 @@ export class RegistryClient {
       body: bytes,
     });
     if (!response.ok) throw await this.#failure(response, call);
-    await response.body?.cancel();
-    const stored = response.headers.get('docker-content-digest');
+    const stored = this.#digestHeader(response, call);
     if (stored && stored !== digest && stored.startsWith('sha256:'))
       throw digestMismatchError(what, digest, stored);
     return digest;
@@ -257,12 +288,8 @@ export class RegistryClient {
     const response = await this.#call(call, `/v2/${ref.repository}/manifests/${ref.digest}`, {
       method: 'DELETE',
     });
-    if (response.status === 404) {
-      await response.body?.cancel();
-      return 'not-found';
-    }
+    if (response.status === 404) return 'not-found';
     if (!response.ok) throw await this.#failure(response, call);
-    await response.body?.cancel();
     return 'deleted';
   }
 
@@ -278,11 +305,15 @@ export class RegistryClient {
   /** A blob as a stream that fails at its end if the content does not hash to `digest`. */
   async getBlob(repo: Reference, digest: string): Promise<{ size?: number; stream: Readable }> {
     const call = this.#blobCall(repo, digest);
-    const response = await this.#call(call, `/v2/${repo.repository}/blobs/${digest}`, { method: 'GET' });
-    if (!response.ok || !response.body) throw await this.#failure(response, call);
+    const response = await this.#call(call, `/v2/${repo.repository}/blobs/${digest}`, {
+      method: 'GET',
+      stream: true,
+    });
+    if (!response.ok || !response.stream) throw await this.#failure(response, call);
     const verified = verifyingStream(digest, call.what);
-    const body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
+    const body = response.stream;
     body.on('error', (e) => verified.destroy(e)).pipe(verified);
+    verified.on('close', () => body.destroy());
     const size = Number(response.headers.get('content-length'));
     return {
       ...(Number.isFinite(size) && response.headers.has('content-length') ? { size } : {}),
@@ -293,11 +324,13 @@ export class RegistryClient {
   /** A small blob (an image config) in memory, verified. */
   async getBlobBytes(repo: Reference, digest: string): Promise<Uint8Array> {
     const call = this.#blobCall(repo, digest);
-    const response = await this.#call(call, `/v2/${repo.repository}/blobs/${digest}`, { method: 'GET' });
+    const response = await this.#call(call, `/v2/${repo.repository}/blobs/${digest}`, {
+      method: 'GET',
+      maxBodyBytes: MAX_CONFIG_BYTES,
+    });
     if (!response.ok) throw await this.#failure(response, call);
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    verifyDigest(bytes, digest, call.what);
-    return bytes;
+    verifyDigest(response.bytes, digest, call.what);
+    return response.bytes;
   }
 
   /**
@@ -371,7 +404,6 @@ export class RegistryClient {
     if (open) return open;
     const started = await this.#call(call, `/v2/${repo.repository}/blobs/uploads/`, { method: 'POST' });
     if (started.status !== 202) throw await this.#failure(started, call);
-    await started.body?.cancel();
     return this.#location(started, call);
   }
 
@@ -390,7 +422,6 @@ export class RegistryClient {
       body: content,
     });
     if (!response.ok) throw await this.#failure(response, call);
-    await response.body?.cancel();
   }
 
   /**
@@ -412,7 +443,6 @@ export class RegistryClient {
     const response = await this.#call(call, `/v2/${to.repository}/blobs/uploads/?${query}`, {
       method: 'POST',
     });
-    await response.body?.cancel();
     if (response.status === 201) return 'mounted';
     if (response.status !== 202) throw await this.#failure(response, call);
     this.#openUploads.set(uploadKey(to, digest), this.#location(response, call));
@@ -431,6 +461,7 @@ export class RegistryClient {
       options.pageSize,
       TagList,
       (page) => page.tags,
+      isValidTag,
     );
   }
 
@@ -442,7 +473,14 @@ export class RegistryClient {
       action: 'list the catalog of',
       what: `listing repositories of ${host}`,
     };
-    return this.#pages(call, '/v2/_catalog', options.pageSize, Catalog, (page) => page.repositories);
+    return this.#pages(
+      call,
+      '/v2/_catalog',
+      options.pageSize,
+      Catalog,
+      (page) => page.repositories,
+      isValidRepositoryPath,
+    );
   }
 
   /**
@@ -489,8 +527,9 @@ export class RegistryClient {
 
   async #ping(host: string): Promise<void> {
     const response = await this.#transport.request(host, '/v2/', { method: 'GET' });
-    await response.body?.cancel();
     if (response.status === 401) {
+      // A /v2/ redirected elsewhere is not the registry speaking: its challenge is not the registry's.
+      if (!this.#isRegistryOrigin(host, response)) throw this.#foreignChallenge(host, response);
       this.#auth.learn(
         host,
         preferredChallenge(parseChallenges(response.headers.get('www-authenticate') ?? '')),
@@ -505,14 +544,16 @@ export class RegistryClient {
   /**
    * One authenticated request. A 401 (or a 403 to a cached token) is answered once: the challenge is
    * learned, a fresh token fetched for the scopes asked plus any the challenge names, and the request
-   * sent again. A second refusal is returned as is, for #failure to call it denied: no loops.
+   * sent again. A second refusal is returned as is, for #failure to call it denied: no loops. A refusal
+   * from another origin (a redirect to storage or a CDN) is never answered with the registry's credentials.
    */
-  async #call(call: Call, pathOrUrl: string, init: HttpRequest): Promise<Response> {
+  async #call(call: Call, pathOrUrl: string, init: HttpRequest): Promise<RegistryResponse> {
     await this.ping(call.host);
     const first = await this.#auth.authorize(call.host, call.scopes);
     const response = await this.#send(call.host, pathOrUrl, init, first);
     const refused = response.status === 401 || (response.status === 403 && first?.cached);
     if (!refused || init.body instanceof Readable) return response;
+    if (!this.#isRegistryOrigin(call.host, response)) return response;
     const challenge = preferredChallenge(parseChallenges(response.headers.get('www-authenticate') ?? ''));
     const wanted = mergeScopes(call.scopes, parseScopeList(challenge?.params.scope));
     // A token fetched just now for everything the registry asks for will not fare better a second time.
@@ -521,7 +562,6 @@ export class RegistryClient {
     if (challenge) this.#auth.learn(call.host, challenge);
     const second = await this.#auth.authorize(call.host, wanted, { fresh: true, stale: first?.header });
     if (!second) return response;
-    await response.body?.cancel();
     return this.#send(call.host, pathOrUrl, init, second);
   }
 
@@ -530,7 +570,7 @@ export class RegistryClient {
     pathOrUrl: string,
     init: HttpRequest,
     auth: Authorization | undefined,
-  ): Promise<Response> {
+  ): Promise<RegistryResponse> {
     const isUrl = /^https?:\/\//.test(pathOrUrl);
     // An absolute URL (upload location, next page) gets credentials only on the registry's own origin.
     const sameOrigin = !isUrl || new URL(pathOrUrl).origin === this.#transport.originOf(host);
@@ -540,8 +580,27 @@ export class RegistryClient {
       : this.#transport.request(host, pathOrUrl, { ...init, headers });
   }
 
-  async #failure(response: Response, call: Call): Promise<PinyardError> {
-    const body = parseErrorBody(await response.text().catch(() => ''));
+  /** Did the registry itself answer, rather than the origin a redirect led to? */
+  #isRegistryOrigin(host: string, response: RegistryResponse): boolean {
+    return new URL(response.url).origin === this.#transport.originOf(host);
+  }
+
+  #foreignChallenge(host: string, response: RegistryResponse): PinyardError {
+    const origin = new URL(response.url).origin;
+    return new PinyardError(
+      'PINYARD_REGISTRY',
+      safe(
+        `registry ${host} redirected to ${origin}, which asks for credentials (HTTP ${response.status}); pinyard sends ${host}'s credentials only to ${host} and its token service`,
+      ),
+      { hint: `if ${origin} is really part of ${host}, ask its operators to serve it without a login` },
+    );
+  }
+
+  async #failure(response: RegistryResponse, call: Call): Promise<PinyardError> {
+    response.stream?.destroy();
+    if ((response.status === 401 || response.status === 403) && !this.#isRegistryOrigin(call.host, response))
+      return this.#foreignChallenge(call.host, response);
+    const body = parseErrorBody(response.text());
     if (response.status === 401 || response.status === 403) {
       return deniedError({
         host: call.host,
@@ -551,33 +610,83 @@ export class RegistryClient {
       });
     }
     if (response.status === 404 && call.missing) return notFoundError(call.missing, call.host, body);
+    if (response.status >= 300 && response.status < 400) {
+      return new PinyardError(
+        'PINYARD_REGISTRY',
+        safe(
+          `${call.what}: registry ${call.host} redirected (HTTP ${response.status}) where pinyard does not follow`,
+        ),
+        {
+          hint: 'pinyard follows a redirect to plain HTTP only for loopback hosts and insecureRegistries, and never sends a request body to another origin',
+        },
+      );
+    }
     return registryError({ host: call.host, what: call.what, status: response.status, body });
   }
 
+  /**
+   * Link-header pages, bounded: at most MAX_PAGES pages and MAX_LISTED_ITEMS names, every next page on
+   * the registry's own origin, a page seen before refused (a loop), an empty page the end. Names that are
+   * not valid tags or repositories are refused: they are printed and used in references.
+   */
   async *#pages<T>(
     call: Call,
     path: string,
     pageSize: number | undefined,
     schema: Schema<T>,
     items: (page: T) => string[] | null,
+    valid: (name: string) => boolean,
   ): AsyncGenerator<string> {
     let next: string | undefined = pageSize ? `${path}?n=${pageSize}` : path;
-    while (next) {
+    const seen = new Set<string>();
+    let listed = 0;
+    for (let page = 1; next; page++) {
+      if (page > MAX_PAGES) {
+        throw malformedError(call.host, call.what, `more than ${MAX_PAGES} pages; pinyard stops there`);
+      }
       const response = await this.#call(call, next, {
         method: 'GET',
         headers: { accept: 'application/json' },
+        maxBodyBytes: MAX_PAGE_BYTES,
       });
       if (!response.ok) throw await this.#failure(response, call);
-      yield* items(await this.#json(response, schema, call)) ?? [];
+      seen.add(response.url);
+      const names = items(this.#json(response, schema, call)) ?? [];
+      if (names.length === 0) return;
+      listed += names.length;
+      if (listed > MAX_LISTED_ITEMS) {
+        throw malformedError(
+          call.host,
+          call.what,
+          `more than ${MAX_LISTED_ITEMS} names; pinyard stops there`,
+        );
+      }
+      const invalid = names.find((name) => !valid(name));
+      if (invalid !== undefined) {
+        throw malformedError(
+          call.host,
+          call.what,
+          `it listed ${JSON.stringify(invalid.slice(0, 80))}, which is not a valid name`,
+        );
+      }
+      yield* names;
       next = parseNextLink(response.headers.get('link'), response.url);
+      if (next === undefined) return;
+      if (new URL(next).origin !== this.#transport.originOf(call.host)) {
+        throw malformedError(
+          call.host,
+          call.what,
+          `its next page is on another origin (${new URL(next).origin})`,
+        );
+      }
+      if (seen.has(next)) throw malformedError(call.host, call.what, 'its next page is one it already sent');
     }
   }
 
-  async #json<T>(response: Response, schema: Schema<T>, call: Call): Promise<T> {
-    const text = await response.text();
+  #json<T>(response: RegistryResponse, schema: Schema<T>, call: Call): T {
     let result: { success: boolean; data?: T };
     try {
-      result = schema.safeParse(JSON.parse(text));
+      result = schema.safeParse(JSON.parse(response.text()));
     } catch {
       throw malformedError(call.host, call.what, 'the body is not JSON');
     }
@@ -587,10 +696,23 @@ export class RegistryClient {
     return result.data as T;
   }
 
-  #location(response: Response, call: Call): string {
+  #location(response: RegistryResponse, call: Call): string {
     const location = response.headers.get('location');
     if (!location) throw malformedError(call.host, call.what, 'no Location for the upload');
     return new URL(location, response.url).toString();
+  }
+
+  /**
+   * Docker-Content-Digest, when sent, must be a digest: it ends up in reports, lock files and CI step
+   * outputs, so anything else (`sha256:0'; touch pwned`) is refused, never passed on.
+   */
+  #digestHeader(response: RegistryResponse, call: Call): string | undefined {
+    const digest = response.headers.get('docker-content-digest');
+    if (digest === null) return undefined;
+    if (!isValidDigest(digest)) {
+      throw malformedError(call.host, call.what, 'its Docker-Content-Digest header is not a digest');
+    }
+    return digest;
   }
 
   #pull(ref: Reference, what: string): Call {
@@ -624,6 +746,12 @@ export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const item of items) out.push(item);
   return out;
+}
+
+/** The Content-Type's media type, when it is one (`type/subtype`); parameters dropped. */
+function mediaTypeOf(response: RegistryResponse): string | undefined {
+  const type = response.headers.get('content-type')?.split(';')[0]?.trim();
+  return type && /^[\w.+-]+\/[\w.+-]+$/.test(type) ? type : undefined;
 }
 
 function manifestPath(ref: Reference): string {

@@ -1,12 +1,19 @@
 import { PinyardError } from '../errors.js';
+import { printable } from './printable.js';
 import { redact } from './redact.js';
 import { ErrorBody } from './schema.js';
 
 /**
  * Registry outcomes as PinyardErrors. Every string that may have come from outside (a registry's error
- * message, a helper's output) goes through `redact`, and no raw fetch error is attached as `cause`: its
- * chain is printed by `util.inspect` and could carry a request's headers.
+ * message, a helper's output) goes through `safe`: secrets redacted, escape sequences and line breaks
+ * removed. No raw fetch error is attached as `cause`: its chain is printed by `util.inspect` and could
+ * carry a request's headers.
  */
+
+/** Redacted and on one printable line: what every message built from outside text goes through. */
+export function safe(text: string): string {
+  return printable(redact(text));
+}
 
 export interface DeniedContext {
   host: string;
@@ -20,8 +27,8 @@ export interface DeniedContext {
 export function deniedError({ host, repository, action, account }: DeniedContext): PinyardError {
   const target = repository ? `${host}/${repository}` : host;
   const who = account === 'anonymous' ? 'anonymous access' : `account "${account}"`;
-  return new PinyardError('PINYARD_DENIED', redact(`access denied: ${who} may not ${action} ${target}`), {
-    hint: redact(
+  return new PinyardError('PINYARD_DENIED', safe(`access denied: ${who} may not ${action} ${target}`), {
+    hint: safe(
       account === 'anonymous'
         ? `log in first (docker login ${host}), then run again`
         : `ask for ${action} access${repository ? ` to ${repository}` : ''}, or log in as an account that has it (docker login ${host})`,
@@ -32,15 +39,15 @@ export function deniedError({ host, repository, action, account }: DeniedContext
 export function badCredentialsError(host: string, account: string, service: string): PinyardError {
   return new PinyardError(
     'PINYARD_DENIED',
-    redact(`${service} for ${host} rejected the credentials of account "${account}"`),
-    { hint: redact(`check the username and password or token: docker login ${host}`) },
+    safe(`${service} for ${host} rejected the credentials of account "${account}"`),
+    { hint: safe(`check the username and password or token: docker login ${host}`) },
   );
 }
 
 export function notFoundError(what: string, host: string, body?: ErrorBody): PinyardError {
   const code = body?.errors[0]?.code;
   const reason = code === 'NAME_UNKNOWN' ? 'the repository does not exist' : 'no such tag or digest';
-  return new PinyardError('PINYARD_NOT_FOUND', redact(`${what} not found on ${host}: ${reason}`), {
+  return new PinyardError('PINYARD_NOT_FOUND', safe(`${what} not found on ${host}: ${reason}`), {
     hint: 'check the name and tag, and that the image was pushed to this registry',
   });
 }
@@ -48,13 +55,20 @@ export function notFoundError(what: string, host: string, body?: ErrorBody): Pin
 export function unreachableError(host: string, code: string | undefined, detail: string): PinyardError {
   return new PinyardError(
     'PINYARD_UNREACHABLE',
-    redact(`cannot reach registry ${host}: ${detail}${code ? ` (${code})` : ''}`),
+    safe(`cannot reach registry ${host}: ${detail}${code ? ` (${code})` : ''}`),
     {
-      hint: redact(
+      hint: safe(
         `check that ${host} is up and the host and port are right; plain HTTP is used only for loopback hosts and insecureRegistries`,
       ),
     },
   );
+}
+
+const MAX_REASONS = 5;
+const MAX_REASON_LENGTH = 300;
+
+function clip(text: string): string {
+  return text.length > MAX_REASON_LENGTH ? `${text.slice(0, MAX_REASON_LENGTH)}…` : text;
 }
 
 export interface RegistryFailure {
@@ -66,26 +80,25 @@ export interface RegistryFailure {
 }
 
 export function registryError({ host, what, status, body }: RegistryFailure): PinyardError {
-  const reasons = (body?.errors ?? []).map((e) => (e.message ? `${e.code}: ${e.message}` : e.code));
+  // A registry's own words, a few of them and not too long: they end up on one line of a terminal or CI log.
+  const reasons = (body?.errors ?? [])
+    .slice(0, MAX_REASONS)
+    .map((e) => clip(e.message ? `${e.code}: ${e.message}` : e.code));
   const reason = reasons.length ? `: ${reasons.join('; ')}` : '';
-  return new PinyardError(
-    'PINYARD_REGISTRY',
-    redact(`${what}: registry ${host} answered ${status}${reason}`),
-    {
-      hint:
-        status === 429
-          ? 'the registry is rate-limiting this client; wait, log in for a higher limit, or use a mirror'
-          : status >= 500
-            ? 'the registry failed; run again later, or ask its operators'
-            : 'the registry refused the request as sent; check the image reference and the registry version',
-    },
-  );
+  return new PinyardError('PINYARD_REGISTRY', safe(`${what}: registry ${host} answered ${status}${reason}`), {
+    hint:
+      status === 429
+        ? 'the registry is rate-limiting this client; wait, log in for a higher limit, or use a mirror'
+        : status >= 500
+          ? 'the registry failed; run again later, or ask its operators'
+          : 'the registry refused the request as sent; check the image reference and the registry version',
+  });
 }
 
 export function digestMismatchError(what: string, expected: string, actual: string): PinyardError {
   return new PinyardError(
     'PINYARD_REGISTRY',
-    redact(`${what}: content does not match its digest (expected ${expected}, got ${actual})`),
+    safe(`${what}: content does not match its digest (expected ${expected}, got ${actual})`),
     {
       hint: 'the registry or a proxy in between served corrupted or substituted content; run again, and report it if it persists',
     },
@@ -95,7 +108,7 @@ export function digestMismatchError(what: string, expected: string, actual: stri
 export function malformedError(host: string, what: string, problem: string): PinyardError {
   return new PinyardError(
     'PINYARD_REGISTRY',
-    redact(`${what}: registry ${host} sent a malformed answer: ${problem}`),
+    safe(`${what}: registry ${host} sent a malformed answer: ${problem}`),
     {
       hint: 'the server may not be an OCI distribution registry, or a proxy rewrote its answer',
     },

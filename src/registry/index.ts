@@ -1,7 +1,7 @@
 /**
  * The OCI distribution client: the only module that speaks HTTP to registries.
  *
- *   const registry = new RegistryClient({ insecureRegistries, concurrencyPerHost: 16 });
+ *   const registry = new RegistryClient({ insecureRegistries, concurrencyPerHost: 10 });
  *   const { digest, platforms } = await registry.resolve(parseReference('alpine:3.20'), { mirrors });
  *
  * Credentials come from docker's config.json (DOCKER_CONFIG or ~/.docker) and its credential helpers;

@@ -36,6 +36,7 @@ const transientNetworkCodes = new Set([
   'UND_ERR_CLOSED',
   'UND_ERR_CONNECT_TIMEOUT',
   'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
 ]);
 
 export function isRetryableNetworkCode(code: string | undefined): boolean {

@@ -23,7 +23,21 @@ export function grantedScopes(token: string, responseScope?: string): Scope[] | 
   return responseScope === undefined ? undefined : mergeScopes(parseScopeList(responseScope));
 }
 
-function accessClaim(token: string): Scope[] | undefined {
+/**
+ * The bytes one repository adds to a token (the base64url size of one entry of its `access` claim) and
+ * how many it names. Undefined for a token without the claim: an opaque token's size does not depend on
+ * its scopes.
+ */
+export function bytesPerRepository(
+  token: string,
+): { perRepository: number; repositories: number } | undefined {
+  const entries = accessEntries(token);
+  if (!entries?.length) return undefined;
+  const json = entries.reduce((sum, entry) => sum + JSON.stringify(entry).length + 1, 0);
+  return { perRepository: Math.ceil(((json / entries.length) * 4) / 3), repositories: entries.length };
+}
+
+function accessEntries(token: string): z.infer<typeof AccessClaim> | undefined {
   const parts = token.split('.');
   if (parts.length !== 3) return undefined;
   let claims: unknown;
@@ -35,8 +49,13 @@ function accessClaim(token: string): Scope[] | undefined {
   // A JWT without the claim may be some other service's token: nothing can be said from it.
   if (typeof claims !== 'object' || claims === null || !('access' in claims)) return undefined;
   const access = AccessClaim.safeParse((claims as { access: unknown }).access ?? []);
-  if (!access.success) return undefined;
+  return access.success ? access.data : undefined;
+}
+
+function accessClaim(token: string): Scope[] | undefined {
+  const access = accessEntries(token);
+  if (!access) return undefined;
   return mergeScopes(
-    access.data.map(({ type, name, actions }) => ({ type, name, actions: actions ?? [] })),
+    access.map(({ type, name, actions }) => ({ type, name, actions: actions ?? [] })),
   ).filter((scope) => scope.actions.length > 0);
 }

@@ -31,6 +31,16 @@ describe('TokenCache', () => {
     },
   );
 
+  it('sends the smallest token that covers a request, not a batch token that also does', () => {
+    const cache = new TokenCache(() => 0);
+    cache.store('k', scopes('repository:a:pull repository:b:pull repository:c:pull'), 'BATCH-TOKEN', 300);
+    cache.store('k', scopes('repository:b:pull'), 'B-TOKEN', 300);
+    cache.store('k', scopes('repository:a:pull repository:b:pull'), 'AB-TOKEN', 300);
+    expect(cache.lookup('k', scopes('repository:a:pull'))).toBe('AB-TOKEN');
+    expect(cache.lookup('k', scopes('repository:b:pull'))).toBe('B-TOKEN');
+    expect(cache.lookup('k', scopes('repository:c:pull'))).toBe('BATCH-TOKEN');
+  });
+
   it('forgets a token the registry refused', () => {
     const cache = new TokenCache(() => 0);
     cache.store('k', scopes('repository:a:pull'), 'T', 300);

@@ -30,11 +30,14 @@ export class TokenCache {
     const now = this.#now();
     const exact = entries.get(scopeKey(wanted));
     if (exact && exact.expiresAt > now) return exact.token;
+    // The smallest token that covers the request: it is sent with it, and a batch token can be large.
+    let best: Entry | undefined;
     for (const [key, entry] of entries) {
       if (entry.expiresAt <= now) entries.delete(key);
-      else if (coversScopes(entry.scopes, wanted)) return entry.token;
+      else if (coversScopes(entry.scopes, wanted) && (!best || entry.token.length < best.token.length))
+        best = entry;
     }
-    return undefined;
+    return best?.token;
   }
 
   store(
