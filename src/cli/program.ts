@@ -51,6 +51,19 @@ export function buildProgram(
     });
 
   program
+    .command('init')
+    .description(
+      'write a first images.yml from the Dockerfiles under DIR, linked the way their FROM lines are',
+    )
+    .argument('[dir]', 'the repository to read (default: the current directory); images.yml is written there')
+    .option('--force', 'replace an existing images.yml')
+    .option('--dry-run', 'print the file instead of writing it')
+    .action(async (dir: string | undefined, options: { force?: boolean; dryRun?: boolean }) => {
+      const { initCommand } = await import('../commands/init/index.js');
+      setExitCode(await initCommand(context(), dir, options));
+    });
+
+  program
     .command('lock')
     .description('pin every upstream ref of the tree to a digest in images.lock')
     .option('--check', 'change nothing; exit 1 when images.lock is stale or incomplete')
