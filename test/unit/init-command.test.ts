@@ -42,6 +42,7 @@ describe('pinyard init then pinyard plan, with no manual edit', () => {
     const dir = fixture('docker-stacks', {
       'build/Dockerfile': 'FROM scratch\n',
       'docs/node_modules/some-tool/Dockerfile': 'FROM node:20\n',
+      'images/base-notebook/Dockerfile.local': 'FROM quay.io/jupyter/base-notebook\n',
     });
     const { plan, manifest } = await initThenPlan(dir);
     expect(plan).toEqual({
