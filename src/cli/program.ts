@@ -117,6 +117,22 @@ export function buildProgram(
       setExitCode(await promoteCommand(context(), images, options));
     });
 
+  program
+    .command('status')
+    .description(
+      'which digest every environment runs of each image and tag, and which stand on a stale upstream',
+    )
+    .argument('[images...]', 'NAME (each of its tags) or NAME:TAG of images in images.yml (default: all)')
+    .option(
+      '--fail-on <what>',
+      'exit 1 when an environment is behind, or a lineage ends in a stale upstream: behind, stale or behind,stale',
+      failOnList,
+    )
+    .action(async (images: string[], options: { failOn?: Array<'behind' | 'stale'> }) => {
+      const { statusCommand } = await import('../commands/status/index.js');
+      setExitCode(await statusCommand(context(), images, options));
+    });
+
   const registry = program
     .command('registry')
     .description('browse and clean the registry: ls, tags, inspect, rm, prune');
@@ -186,6 +202,18 @@ function positiveInteger(value: string): number {
     throw new PinyardError('PINYARD_USAGE', `--concurrency must be a whole number from 1, not "${value}"`);
   }
   return n;
+}
+
+/** `--fail-on stale`, `--fail-on behind,stale`, or the flag twice; not variadic, so image names may follow. */
+function failOnList(value: string, previous: Array<'behind' | 'stale'> | undefined) {
+  const items = value.split(',').map((v) => v.trim());
+  const wrong = items.find((v) => v !== 'behind' && v !== 'stale');
+  if (wrong !== undefined) {
+    throw new PinyardError('PINYARD_USAGE', `--fail-on takes behind or stale, not "${wrong}"`, {
+      hint: 'e.g. --fail-on stale, or --fail-on behind,stale',
+    });
+  }
+  return [...(previous ?? []), ...(items as Array<'behind' | 'stale'>)];
 }
 
 /** Commander reports usage problems by throwing; they are bad input (exit 2) like any other. */
