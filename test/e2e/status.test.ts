@@ -92,7 +92,7 @@ describe('pinyard status', () => {
     expect(lines[2]).toMatch(/^cli:1\.4 +sha256:[0-9a-f]{12} +behind 1, stale upstream +-$/);
     expect(table.stdout).toMatch(
       new RegExp(
-        `  prod app:1\\.4 is built on ${escape(upstreamRef)}@sha256:[0-9a-f]{12} \\(images\\.lock pins ${moved.indexDigest.slice(0, 19)}\\)`,
+        `  prod app:1\\.4 is built on ${regexpText(upstreamRef)}@sha256:[0-9a-f]{12} \\(images\\.lock pins ${moved.indexDigest.slice(0, 19)}\\)`,
       ),
     );
 
@@ -134,6 +134,6 @@ function dev() {
   return world.users.dev;
 }
 
-function escape(text: string): string {
+function regexpText(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
