@@ -1,10 +1,21 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { StatusRow } from '../../src/status/index.js';
 import { type ExampleProject, exampleProject } from '../helpers/example-project.js';
 import { runCli } from '../helpers/run-cli.js';
-import { reseedUpstream, worldFromEnv } from '../world/index.js';
+import { tempProject } from '../helpers/temp-project.js';
+import {
+  bearer,
+  MediaType,
+  pushBlob,
+  putManifest,
+  reseedUpstream,
+  worldFromEnv,
+  writeDockerConfig,
+} from '../world/index.js';
+import { sha256 } from '../world/layer.js';
 
 const world = worldFromEnv();
 
@@ -122,11 +133,46 @@ describe('pinyard status', () => {
     expect(cleared.stdout).not.toContain('stale upstream');
   });
 
-  it('an unknown image is bad input (exit 2) with a suggestion', async () => {
-    const project = await exampleProject(world, { namespace: `dev/s${Date.now()}-x`, user: dev() });
-    const { code, stderr } = await runCli(['status', 'ap'], project.dir, project.env);
-    expect(code).toBe(2);
-    expect(stderr).toContain('unknown image "ap" (did you mean "app"?)');
+  it('a digest pinyard did not build is other; label text that is no reference is neither shown nor judged', async () => {
+    const id = `s${Date.now()}-h`;
+    const registry = `${world.tokenRegistry.host}/dev/${id}`;
+    const dir = tempProject({
+      'images.yml': [
+        'version: 1',
+        `registry: ${registry}`,
+        'environments: { staging: { repository: "staging/{name}" } }',
+        'images: { app: { context: app, tags: ["1.4"] } }',
+        '',
+      ].join('\n'),
+      'images.lock': `version: 1\nupstream:\n  docker.io/library/alpine:3.20:\n    digest: sha256:${'1'.repeat(64)}\n`,
+      'app/Dockerfile': 'FROM alpine:3.20\n',
+    });
+    const env = {
+      ...process.env,
+      DOCKER_CONFIG: await writeDockerConfig(path.join(dir, '.docker'), [
+        { host: world.tokenRegistry.host, user: dev() },
+      ]),
+    };
+    // Built by "pinyard" as far as its labels go, with a base name a hostile registry wrote.
+    const built = await pushImage(`dev/${id}/app`, {
+      'dev.pinyard.input-hash': 'f'.repeat(64),
+      'org.opencontainers.image.base.name': 'docker.io/library/alpine:3.20\u001b[2J\u001b]0;owned\u0007',
+      'org.opencontainers.image.base.digest': `sha256:${'2'.repeat(64)}`,
+    });
+    // Pushed to staging by hand: no pinyard labels.
+    const foreign = await pushImage(`dev/${id}/staging/app`, { maintainer: 'someone' });
+
+    const json = await runCli(['--json', 'status', '--fail-on', 'behind,stale'], dir, env);
+    expect(json.code).toBe(0);
+    const [row] = (JSON.parse(json.stdout) as StatusJson).images;
+    expect(row!.built).toEqual({ reference: `${registry}/app:1.4`, digest: built });
+    expect(row!.environments).toEqual([
+      { environment: 'staging', reference: `${registry}/staging/app:1.4`, digest: foreign, state: 'other' },
+    ]);
+    const text = await runCli(['status'], dir, env);
+    expect(text.stdout).toMatch(/^app:1\.4 +sha256:[0-9a-f]{12} +other$/m);
+    // No control character of the label reaches the terminal.
+    expect([...text.stdout].filter((c) => c !== '\n' && c.charCodeAt(0) < 0x20)).toEqual([]);
   });
 });
 
@@ -136,4 +182,32 @@ function dev() {
 
 function regexpText(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A one-layer image with these labels pushed as `<repository>:1.4` of the token registry, as dev. */
+async function pushImage(repository: string, labels: Record<string, string>): Promise<string> {
+  const call = {
+    url: world.tokenRegistry.url,
+    repository,
+    headers: await bearer(world, dev(), [`repository:${repository}:pull,push`]),
+  };
+  const layer = gzipSync(Buffer.from(`${repository}\n`));
+  const config = Buffer.from(
+    JSON.stringify({
+      architecture: 'amd64',
+      os: 'linux',
+      config: { Labels: labels },
+      rootfs: { type: 'layers', diff_ids: [sha256(Buffer.from(`${repository}\n`))] },
+    }),
+  );
+  await Promise.all([pushBlob(call, layer), pushBlob(call, config)]);
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MediaType.manifest,
+      config: { mediaType: MediaType.config, size: config.length, digest: sha256(config) },
+      layers: [{ mediaType: MediaType.layer, size: layer.length, digest: sha256(layer) }],
+    }),
+  );
+  return putManifest(call, '1.4', MediaType.manifest, manifest);
 }

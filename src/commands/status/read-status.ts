@@ -2,7 +2,7 @@ import { PinyardError } from '../../errors.js';
 import { INPUT_HASH_LABEL } from '../../hash/index.js';
 import type { LockFile } from '../../lock/index.js';
 import type { ProjectManifest } from '../../manifest/index.js';
-import { formatReference, type Reference } from '../../reference/index.js';
+import { formatReference, isValidDigest, type Reference, tryParseReference } from '../../reference/index.js';
 import type { RegistryClient } from '../../registry/index.js';
 import { isContentTag } from '../../retention/index.js';
 import {
@@ -38,6 +38,7 @@ export async function readStatus(
   lock: LockFile | undefined,
   targets: StatusTarget[],
 ): Promise<StatusRow[]> {
+  if (targets.length === 0) return [];
   const home = (name: string) => homeRepository(manifest, name)!;
   const places = (name: string) =>
     manifest.environments.flatMap((env) => {
@@ -60,7 +61,7 @@ export async function readStatus(
   );
 
   const describer = new ImageDescriber(client);
-  const homeRegistry = home(targets[0]?.name ?? '').registry;
+  const homeRegistry = home(targets[0]!.name).registry;
   const facts = new Map<string, Promise<DigestFacts | PinyardError>>();
   const factsOf = (repo: Reference, digest: string) => {
     let found = facts.get(digest);
@@ -166,10 +167,12 @@ async function readFacts(
       ...(image?.platform ? { platform: image.platform } : {}),
     });
     const end = lineage.at(-1);
-    return {
-      pinyard: labels[INPUT_HASH_LABEL] !== undefined,
-      ...(end?.end === 'upstream' ? { upstream: { ref: end.name, digest: end.digest } } : {}),
-    };
+    // Labels are the registry's text: an end that is not a reference and a digest is not shown, let alone judged.
+    const upstream =
+      end?.end === 'upstream' && tryParseReference(end.name).ok && isValidDigest(end.digest)
+        ? { ref: end.name, digest: end.digest }
+        : undefined;
+    return { pinyard: labels[INPUT_HASH_LABEL] !== undefined, ...(upstream ? { upstream } : {}) };
   } catch (error) {
     if (error instanceof PinyardError) return error;
     throw error;
