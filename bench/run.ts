@@ -3,12 +3,14 @@ import { benchBuild } from './build.js';
 import { benchLock } from './lock.js';
 import { benchPlan } from './plan.js';
 import { benchPromote } from './promote.js';
+import { benchStatus } from './status.js';
 
 const benchmarks: Record<string, () => void | Promise<void>> = {
   plan: benchPlan,
   lock: benchLock,
   build: benchBuild,
   promote: benchPromote,
+  status: benchStatus,
 };
 
 const names = process.argv.slice(2);

@@ -9,6 +9,10 @@ export interface UpstreamEnd {
 export interface DigestFacts {
   /** Built by pinyard: its config carries the input-hash label build writes. */
   pinyard: boolean;
+  /** The content tag build pushed it under (from the input-hash label). */
+  contentTag?: string;
+  /** When it was created, from its config. */
+  created?: string;
   /** The upstream its lineage ends in, when the labels lead there. */
   upstream?: UpstreamEnd;
 }

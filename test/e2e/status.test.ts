@@ -1,21 +1,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { StatusRow } from '../../src/status/index.js';
 import { type ExampleProject, exampleProject } from '../helpers/example-project.js';
+import { labelledImage, pushLabelledImage } from '../helpers/labelled-image.js';
 import { runCli } from '../helpers/run-cli.js';
 import { tempProject } from '../helpers/temp-project.js';
-import {
-  bearer,
-  MediaType,
-  pushBlob,
-  putManifest,
-  reseedUpstream,
-  worldFromEnv,
-  writeDockerConfig,
-} from '../world/index.js';
-import { sha256 } from '../world/layer.js';
+import { bearer, reseedUpstream, worldFromEnv, writeDockerConfig } from '../world/index.js';
 
 const world = worldFromEnv();
 
@@ -186,28 +177,7 @@ function regexpText(text: string): string {
 
 /** A one-layer image with these labels pushed as `<repository>:1.4` of the token registry, as dev. */
 async function pushImage(repository: string, labels: Record<string, string>): Promise<string> {
-  const call = {
-    url: world.tokenRegistry.url,
-    repository,
-    headers: await bearer(world, dev(), [`repository:${repository}:pull,push`]),
-  };
-  const layer = gzipSync(Buffer.from(`${repository}\n`));
-  const config = Buffer.from(
-    JSON.stringify({
-      architecture: 'amd64',
-      os: 'linux',
-      config: { Labels: labels },
-      rootfs: { type: 'layers', diff_ids: [sha256(Buffer.from(`${repository}\n`))] },
-    }),
-  );
-  await Promise.all([pushBlob(call, layer), pushBlob(call, config)]);
-  const manifest = Buffer.from(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: MediaType.manifest,
-      config: { mediaType: MediaType.config, size: config.length, digest: sha256(config) },
-      layers: [{ mediaType: MediaType.layer, size: layer.length, digest: sha256(layer) }],
-    }),
-  );
-  return putManifest(call, '1.4', MediaType.manifest, manifest);
+  const headers = await bearer(world, dev(), [`repository:${repository}:pull,push`]);
+  const call = { url: world.tokenRegistry.url, repository, headers };
+  return pushLabelledImage(call, labelledImage(labels, repository), '1.4');
 }

@@ -10,6 +10,9 @@ import { renderStatus, type StatusReport, statusJson, statusMarkdown } from '../
 import { type FailOn, shouldFail } from '../../status/index.js';
 import { readStatus, type StatusTarget } from './read-status.js';
 
+/** Requests to one registry at once. */
+const REQUESTS_IN_FLIGHT = 64;
+
 export interface StatusOptions {
   failOn?: FailOn[];
 }
@@ -33,7 +36,13 @@ export async function statusCommand(
   const lockPath = path.join(manifest.dir, 'images.lock');
   const lock = await readLock(lockPath, path.relative(ctx.cwd, lockPath) || 'images.lock');
   const { targets, untagged } = selectTargets(manifest, selection);
-  const client = new RegistryClient({ insecureRegistries: manifest.insecureRegistries, env: ctx.env });
+  const client = new RegistryClient({
+    insecureRegistries: manifest.insecureRegistries,
+    env: ctx.env,
+    // Small, latency-bound requests (HEADs, manifests, configs of a few KB), as lock's: a tree of dozens of
+    // images and environments goes out in a few waves instead of a dozen.
+    concurrencyPerHost: REQUESTS_IN_FLIGHT,
+  });
   const report: StatusReport = {
     environments: manifest.environments.map((e) => e.name),
     rows: await readStatus(client, manifest, lock, targets),
