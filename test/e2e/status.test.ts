@@ -112,7 +112,20 @@ describe('pinyard status', () => {
     const failBehind = await runCli(['status', '--fail-on', 'behind', 'app'], project.dir, project.env);
     expect(failBehind.code).toBe(1);
 
-    // Promote to prod: it clears.
+    // Another update and rebuild: prod is two builds back now (the build in between is found by its
+    // content tag), staging one.
+    const movedAgain = await reseedUpstream(world, base, '3.20');
+    await cli(project, 'lock', '--update');
+    await cli(project, 'build', '--push', '--only', 'app');
+    const again = await status(project, 'app');
+    expect(again.row('app').environments.map((e) => [e.state, e.buildsBehind, e.upstream?.stale])).toEqual([
+      ['behind', 1, true],
+      ['behind', 2, true],
+    ]);
+    expect(again.row('app').built.upstream).toMatchObject({ digest: movedAgain.indexDigest, stale: false });
+
+    // Promote to staging and prod: it clears.
+    await cli(project, 'promote', 'app:1.4', '--to', 'staging', '--force');
     await cli(project, 'promote', 'app:1.4', '--to', 'prod', '--force');
     const third = await status(project, 'app');
     expect(third.row('app').environments.map((e) => [e.state, e.upstream?.stale])).toEqual([

@@ -56,7 +56,11 @@ export async function readStatus(
 
   const describer = new ImageDescriber(client);
   const homeRegistry = home(targets[0]!.name).registry;
-  const facts = memo((digest: string, repo: Reference) => readFacts(describer, homeRegistry, repo, digest));
+  // Keyed by digest alone: the same content whichever repository holds it.
+  const facts = memo(
+    (digest: string, repo: Reference) => readFacts(describer, homeRegistry, repo, digest),
+    (digest) => digest,
+  );
   const history = new BuildHistory(client, describer);
 
   return Promise.all(
@@ -180,11 +184,13 @@ class BuildHistory {
   readonly #builds: (repo: Reference, tag: string) => Promise<Build | undefined>;
 
   constructor(client: RegistryClient, describer: ImageDescriber) {
-    this.#tags = memo((repo: Reference) =>
-      collect(client.listTags(bare(repo))).then(
-        (tags) => tags.filter(isContentTag),
-        () => undefined,
-      ),
+    this.#tags = memo(
+      (repo: Reference) =>
+        collect(client.listTags(bare(repo))).then(
+          (tags) => tags.filter(isContentTag),
+          () => undefined,
+        ),
+      (repo) => `${repo.registry}/${repo.repository}`,
     );
     this.#builds = memo(
       async (repo: Reference, tag: string) => {
@@ -218,10 +224,10 @@ class BuildHistory {
   }
 }
 
-/** `fn` called once per key (the first argument's, unless `key` says otherwise); later calls share its promise. */
+/** `fn` called once per key; later calls with the same key share its promise. */
 function memo<A extends unknown[], T>(
   fn: (...args: A) => Promise<T>,
-  key: (...args: A) => string = (...args) => String(args[0]),
+  key: (...args: A) => string,
 ): (...args: A) => Promise<T> {
   const cache = new Map<string, Promise<T>>();
   return (...args) => {
