@@ -70,6 +70,12 @@ describe('pinyard status', () => {
     // The upstream's security update: lock sees it, the tree is rebuilt on it, staging takes the new app.
     const moved = await reseedUpstream(world, base, '3.20');
     await cli(project, 'lock', '--update');
+    // Locked but not rebuilt yet: the build itself stands on the old upstream.
+    const locked = await status(project, 'app');
+    expect(locked.row('app').built).toMatchObject({
+      digest: built1,
+      upstream: { ref: upstreamRef, pinned: moved.indexDigest, stale: true },
+    });
     await cli(project, 'build', '--push', '--only', 'app', 'cli');
     await cli(project, 'promote', 'app:1.4', '--to', 'staging', '--force');
 
