@@ -9,6 +9,7 @@ import { imageName, type SeededTree, seedStatusTree, statusEnvironments, statusT
 import { printTable } from './table.js';
 
 const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const reportCpu = fileURLToPath(new URL('./report-cpu.mjs', import.meta.url));
 const imageCount = 30;
 /** Half of a 50 ms round trip: a registry across the internet. */
 const oneWayMs = 25;
@@ -80,22 +81,28 @@ async function benchTarget(
     ...statusEnvironments.map((env) => `${registry}/${env}/${b.name}:${statusTag}`),
   ]);
 
-  const times = { pinyard: [] as number[], loop: [] as number[], parallel: [] as number[] };
+  const times = {
+    pinyard: [] as number[],
+    cpu: [] as number[],
+    loop: [] as number[],
+    parallel: [] as number[],
+  };
   for (let i = 0; i < runs; i++) {
-    times.pinyard.push(await timePinyard(dir, dockerConfig, tree));
+    const run = await timePinyard(dir, dockerConfig, tree);
+    times.pinyard.push(run.wallMs);
+    times.cpu.push(run.cpuMs);
     times.loop.push(await timeSkopeo(refs, dockerConfig, 1));
     times.parallel.push(await timeSkopeo(refs, dockerConfig, 8));
   }
-  const [pinyard, loop, parallel] = [times.pinyard, times.loop, times.parallel].map(median) as [
-    number,
-    number,
-    number,
-  ];
+  const [pinyard, cpu, loop, parallel] = [times.pinyard, times.cpu, times.loop, times.parallel].map(
+    median,
+  ) as [number, number, number, number];
   const ms = (value: number) => value.toFixed(0);
   const ratio = (value: number) => `${value.toFixed(1)}×`;
   printTable(table.title, [
     ['run', 'wall ms', 'ratio', 'target'],
     ['pinyard status --json (fresh process; + configs and lineages)', ms(pinyard), '', table.target1],
+    ["  the same run's own CPU time (user + system)", ms(cpu), '', ''],
     [
       `shell loop of ${refs.length} \`skopeo inspect\``,
       ms(loop),
@@ -112,9 +119,13 @@ async function benchTarget(
 }
 
 /** A fresh process, checked: prod one build behind on the older upstream, every other environment `=`. */
-async function timePinyard(dir: string, dockerConfig: string, tree: SeededTree): Promise<number> {
+async function timePinyard(
+  dir: string,
+  dockerConfig: string,
+  tree: SeededTree,
+): Promise<{ wallMs: number; cpuMs: number }> {
   const started = performance.now();
-  const run = await execa(process.execPath, [cli, '--json', 'status'], {
+  const run = await execa(process.execPath, ['--import', reportCpu, cli, '--json', 'status'], {
     cwd: dir,
     env: { ...process.env, DOCKER_CONFIG: dockerConfig, GITHUB_ACTIONS: '' },
     reject: false,
@@ -140,7 +151,9 @@ async function timePinyard(dir: string, dockerConfig: string, tree: SeededTree):
       `pinyard status answered wrong (exit ${run.exitCode}): ${JSON.stringify(wrong[0])} ${run.stderr}`,
     );
   }
-  return wallMs;
+  const cpu = /pinyard-bench-cpu-ms=(\d+)/.exec(run.stderr);
+  if (!cpu) throw new Error('the child did not report its CPU time');
+  return { wallMs, cpuMs: Number(cpu[1]) };
 }
 
 /** The same number of `skopeo inspect` calls, `parallel` at a time, with the same docker config as pinyard. */
