@@ -6,6 +6,7 @@ import { benchOutputLines } from './output-lines.js';
 import { benchPlan } from './plan.js';
 import { benchPromote } from './promote.js';
 import { benchStartUp } from './start-up.js';
+import { benchStatus } from './status.js';
 
 const benchmarks: Record<string, () => void | Promise<void>> = {
   'start-up': benchStartUp,
@@ -15,6 +16,7 @@ const benchmarks: Record<string, () => void | Promise<void>> = {
   'no-change': benchNoChange,
   promote: benchPromote,
   'output-lines': benchOutputLines,
+  status: benchStatus,
 };
 
 const names = process.argv.slice(2);

@@ -54,6 +54,19 @@ export function buildProgram(
     });
 
   program
+    .command('init')
+    .description(
+      'write a first images.yml from the Dockerfiles under DIR, linked the way their FROM lines are',
+    )
+    .argument('[dir]', 'the repository to read (default: the current directory); images.yml is written there')
+    .option('--force', 'replace an existing images.yml')
+    .option('--dry-run', 'print the file instead of writing it')
+    .action(async (dir: string | undefined, options: { force?: boolean; dryRun?: boolean }) => {
+      const { initCommand } = await import('../commands/init/index.js');
+      setExitCode(await initCommand(context(), dir, options));
+    });
+
+  program
     .command('lock')
     .description('pin every upstream ref of the tree to a digest in images.lock')
     .option('--check', 'change nothing; exit 1 when images.lock is stale or incomplete')
@@ -120,6 +133,22 @@ export function buildProgram(
     .action(async (images: string[], options: PromoteOptions) => {
       const { promoteCommand } = await import('../commands/promote/index.js');
       setExitCode(await promoteCommand(context(), images, options));
+    });
+
+  program
+    .command('status')
+    .description(
+      'which digest every environment runs of each image and tag, and which stand on a stale upstream',
+    )
+    .argument('[images...]', 'NAME (each of its tags) or NAME:TAG of images in images.yml (default: all)')
+    .option(
+      '--fail-on <what>',
+      'exit 1 when an environment is behind, or a lineage ends in a stale upstream: behind, stale or behind,stale',
+      failOnList,
+    )
+    .action(async (images: string[], options: { failOn?: Array<'behind' | 'stale'> }) => {
+      const { statusCommand } = await import('../commands/status/index.js');
+      setExitCode(await statusCommand(context(), images, options));
     });
 
   const registry = program
@@ -204,6 +233,18 @@ function positiveInteger(value: string): number {
     throw new PinyardError('PINYARD_USAGE', `--concurrency must be a whole number from 1, not "${value}"`);
   }
   return n;
+}
+
+/** `--fail-on stale`, `--fail-on behind,stale`, or the flag twice; not variadic, so image names may follow. */
+function failOnList(value: string, previous: Array<'behind' | 'stale'> | undefined) {
+  const items = value.split(',').map((v) => v.trim());
+  const wrong = items.find((v) => v !== 'behind' && v !== 'stale');
+  if (wrong !== undefined) {
+    throw new PinyardError('PINYARD_USAGE', `--fail-on takes behind or stale, not "${wrong}"`, {
+      hint: 'e.g. --fail-on stale, or --fail-on behind,stale',
+    });
+  }
+  return [...(previous ?? []), ...(items as Array<'behind' | 'stale'>)];
 }
 
 /** Commander reports usage problems by throwing; they are bad input (exit 2) like any other. */

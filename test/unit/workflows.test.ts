@@ -275,7 +275,8 @@ describe('nightly.yml', () => {
     expect(workflow.permissions).toEqual({});
     const { rebuild, propose } = workflow.jobs;
     expect(rebuild?.permissions).toEqual({ contents: 'read' });
-    expect(rebuild?.steps.filter((s) => s.uses === './.github/actions/pinyard')).toHaveLength(2);
+    // lock, build, then status: every pinyard step runs in the read-only job.
+    expect(rebuild?.steps.filter((s) => s.uses === './.github/actions/pinyard')).toHaveLength(3);
     expect(propose?.permissions).toEqual({ contents: 'write', 'pull-requests': 'write' });
     expect(propose?.needs).toBe('rebuild');
     const uses = propose!.steps.flatMap((s) => (s.uses ? [s.uses.replace(/@.*/, '')] : []));
