@@ -1,5 +1,6 @@
 // `npm run bench [-- NAME…]`: runs the named benchmarks (all by default) and prints their tables.
 import { benchBuild } from './build.js';
+import { benchCache } from './cache.js';
 import { benchLock } from './lock.js';
 import { benchPlan } from './plan.js';
 import { benchPromote } from './promote.js';
@@ -9,6 +10,7 @@ const benchmarks: Record<string, () => void | Promise<void>> = {
   lock: benchLock,
   build: benchBuild,
   promote: benchPromote,
+  cache: benchCache,
 };
 
 const names = process.argv.slice(2);
