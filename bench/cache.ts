@@ -14,8 +14,8 @@ import { printTable } from './table.js';
 
 /** Each measured run of (a) starts an engine of its own: three rounds of three runs take about 4 minutes. */
 const cacheRounds = 3;
-/** A cold build of 30 images costs most of the time: two of each of the four variants. */
-const builderRounds = 2;
+/** A cold build of 30 images costs most of the time: three of each of the four variants, about 8 minutes. */
+const builderRounds = 3;
 const concurrency = '2';
 
 /**
