@@ -38,7 +38,7 @@ export const registryCacheImages = levelSizes.reduce((sum, size) => sum + size);
  * own edit, so every run rebuilds the whole tree. The base's log must show the slow step built without
  * the cache and CACHED with it, so the numbers mean what the table says; `cachedAgain` only records
  * what it shows, since dockerd 20.10's BuildKit loses the inline cache of layers a build took from the
- * cache (moby/buildkit#1981, fixed by moby/buildkit#4796 in later engines).
+ * cache (moby/buildkit#1981 and #1992; no newer engine was tried here).
  */
 export async function measureRegistryCache(
   world: RunningWorld,
