@@ -27,23 +27,30 @@ export async function pinyard(project: PinyardRun, args: string[]): Promise<void
 
 /**
  * Times `pinyard build ARGS` and checks from its report that every image of the tree ended as `expected`
- * (built on a cold cache, skipped on a rerun), so a fast wrong answer cannot pass.
+ * (built on a cold cache, skipped on a rerun; by the builder named, if one is), so a fast wrong answer
+ * cannot pass.
  */
 export async function timePinyardBuild(
   project: PinyardRun,
   args: string[],
-  expected: { status: 'built' | 'skipped'; images: number },
+  expected: { status: 'built' | 'skipped'; images: number; builder?: 'buildkit' | 'classic' },
 ): Promise<number> {
   const reportFile = join(project.dir, 'report.json');
   const started = performance.now();
   await pinyard(project, ['build', ...args, '--report', reportFile]);
   const wallMs = performance.now() - started;
   const report = JSON.parse(await readFile(reportFile, 'utf8')) as BuildReport;
-  const matching = report.images.filter((image) => image.status === expected.status).length;
+  const matching = report.images.filter(
+    (image) =>
+      image.status === expected.status &&
+      (expected.builder === undefined || image.builder === expected.builder),
+  ).length;
   if (report.images.length !== expected.images || matching !== expected.images) {
-    const got = report.images.map((image) => `${image.name}: ${image.status}`).join(', ');
+    const got = report.images
+      .map((image) => `${image.name}: ${image.status}${image.builder ? ` (${image.builder})` : ''}`)
+      .join(', ');
     throw new Error(
-      `pinyard build ${args.join(' ')}: expected ${expected.images} ${expected.status}, got ${got}`,
+      `pinyard build ${args.join(' ')}: expected ${expected.images} ${expected.status}${expected.builder ? ` by ${expected.builder}` : ''}, got ${got}`,
     );
   }
   return wallMs;

@@ -11,10 +11,13 @@ export interface TreeImage {
 export const upstreamBase = 'alpine:3.20';
 
 /** 1 + 5 + 10 + 14 = 30 images: a base, then three levels, each image spread over the level above. */
-const levelSizes = [1, 5, 10, 14];
+const benchLevelSizes = [1, 5, 10, 14];
 
-/** The tree's images in dependency order (every parent before its children). */
-export function treeImages(): TreeImage[] {
+/**
+ * The tree's images in dependency order (every parent before its children): one level per entry of
+ * `levelSizes`, each image's parent spread over the level above.
+ */
+export function treeImages(levelSizes: number[] = benchLevelSizes): TreeImage[] {
   const images: TreeImage[] = [];
   let above: string[] = [];
   for (const size of levelSizes) {

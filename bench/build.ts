@@ -13,6 +13,7 @@ import {
   timePinyardBuild,
 } from './build-runs.js';
 import { treeImages, upstreamBase, writeContent, writeLoopTree, writePinyardTree } from './build-tree.js';
+import { median } from './measure.js';
 import { printTable } from './table.js';
 
 /** Cold builds cost most of the benchmark's time: two of each keep it near 5 minutes on a quiet machine. */
@@ -123,7 +124,7 @@ export async function benchBuild(): Promise<void> {
  * Unmeasured: pins the upstream in images.lock and pulls it both ways the Dockerfiles name it (pinyard
  * by digest, the loop by tag), so no measured run pays for a pull.
  */
-async function warmUp(project: PinyardRun, dockerHost: string): Promise<void> {
+export async function warmUp(project: PinyardRun, dockerHost: string): Promise<void> {
   await pinyard(project, ['lock']);
   const lock = parseLock(await readFile(join(project.dir, 'images.lock'), 'utf8'), 'images.lock');
   const digest = lock.upstream[`docker.io/library/${upstreamBase}`]?.digest;
@@ -167,11 +168,4 @@ function printTables(samples: Samples, count: number): void {
       '≥ 10×',
     ],
   ]);
-}
-
-/** The middle value; the mean of the middle two for an even count. */
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length / 2;
-  return Number.isInteger(mid) ? (sorted[mid - 1]! + sorted[mid]!) / 2 : sorted[Math.floor(mid)]!;
 }

@@ -28,3 +28,10 @@ export function medianOf(runs: number, measure: () => Measurement): Measurement 
   const mid = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   return { wallMs: mid(all.map((m) => m.wallMs)), peakRssMiB: mid(all.map((m) => m.peakRssMiB)) };
 }
+
+/** The middle value; the mean of the middle two for an even count. */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length / 2;
+  return Number.isInteger(mid) ? (sorted[mid - 1]! + sorted[mid]!) / 2 : sorted[Math.floor(mid)]!;
+}

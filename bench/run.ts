@@ -1,5 +1,6 @@
 // `npm run bench [-- NAME…]`: runs the named benchmarks (all by default) and prints their tables.
 import { benchBuild } from './build.js';
+import { benchCache } from './cache.js';
 import { benchLock } from './lock.js';
 import { benchNoChange } from './no-change.js';
 import { benchOutputLines } from './output-lines.js';
@@ -17,6 +18,7 @@ const benchmarks: Record<string, () => void | Promise<void>> = {
   promote: benchPromote,
   'output-lines': benchOutputLines,
   status: benchStatus,
+  cache: benchCache,
 };
 
 const names = process.argv.slice(2);
