@@ -197,13 +197,15 @@ describe('runImageTask', () => {
 
 describe('runImageTask on several engines', () => {
   const baseRef = `r.example.com/acme/base@${d('b')}`;
+  const cacheRef = 'r.example.com/acme/app:1.0';
 
   it('asks for the engine that built its parent, and pulls nothing from its own engine', async () => {
     const { ports, seen } = fakePorts();
     const ctx = context(ports);
     await run(ctx);
     expect(seen.preferred).toEqual([['unix:///a.sock']]);
-    expect(seen.journal).toEqual(['build on unix:///a.sock', 'push', 'release']);
+    // The only pull is the registry cache's image (app's first human tag), into the engine building it.
+    expect(seen.journal).toEqual([`pull ${cacheRef}`, 'build on unix:///a.sock', 'push', 'release']);
     expect(ctx.placements.get('app')).toBe('unix:///a.sock');
   });
 
@@ -219,7 +221,13 @@ describe('runImageTask on several engines', () => {
     const logs: string[] = [];
     const hooks = { ...combineHooks([]), onImageLog: (_: string, line: string) => logs.push(line) };
     await run(context(ports, { placements: new Map(placements), hooks }));
-    expect(seen.journal).toEqual([`pull ${baseRef}`, 'build on unix:///a.sock', 'push', 'release']);
+    expect(seen.journal).toEqual([
+      `pull ${baseRef}`,
+      `pull ${cacheRef}`,
+      'build on unix:///a.sock',
+      'push',
+      'release',
+    ]);
     expect(logs).toEqual([`pulling base as ${baseRef} (${why})`]);
   });
 

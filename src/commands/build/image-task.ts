@@ -194,6 +194,7 @@ export async function runImageTask(
     // Labels go in after hashing: `created` changes on every build and must not change the content tag.
     const cacheFrom = registryCache(image, repository, ctx);
     if (cacheFrom.length > 0) pullsFrom.add(parseReference(repository).registry);
+    if (slot.builder === 'buildkit') await pullCacheSource(cacheFrom, slot, image.name, ctx, signal);
     const { imageId } = await slot.build(image, inputs, {
       dockerfileText: addLabels(pinnedDockerfile, parsed, labels, image.target),
       tags: [contentRef],
@@ -207,6 +208,29 @@ export async function runImageTask(
     return result('built', await slot.push(contentRef, { signal, name: image.name }));
   } finally {
     slot.release();
+  }
+}
+
+/**
+ * The registry cache's image pulled into the engine before the build. dockerd 20.10's BuildKit pushes an image
+ * whose steps came from a `--cache-from` it did not hold locally with an incomplete inline cache (moby/buildkit
+ * #1981, #1992), so the next fresh engine would miss the cache every other run; with the image local, what it
+ * pushes carries the whole cache. Best effort: the first build of an image has no cache source yet.
+ */
+async function pullCacheSource(
+  cacheFrom: string[],
+  slot: EngineSlot,
+  name: string,
+  ctx: ImageTaskContext,
+  signal: AbortSignal,
+): Promise<void> {
+  for (const ref of cacheFrom) {
+    try {
+      await slot.pull(ref, { signal, name });
+    } catch (error) {
+      signal.throwIfAborted();
+      ctx.hooks.onImageLog(name, `no registry cache from ${ref}: ${(error as Error).message}`);
+    }
   }
 }
 

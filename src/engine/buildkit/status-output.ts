@@ -132,7 +132,8 @@ export class StatusOutput {
       this.#announce(vertex, `CACHED ${vertex.name}`);
       return;
     }
-    if (update.started && !vertex.started) {
+    // A step reused from the cache may be reported as started after it was marked cached: it ran nothing.
+    if (update.started && !vertex.started && !vertex.done) {
       vertex.started = true;
       this.#announce(vertex, vertex.name);
     }
