@@ -1,11 +1,11 @@
 import { contextTar } from '../../engine/context-tar.js';
 import type { EngineEndpoint } from '../../engine/engine-endpoint.js';
 import type { Builder, Engine } from '../../engine/index.js';
-import { PinyardError } from '../../errors.js';
+import { isPinyardError, PinyardError } from '../../errors.js';
 import { contentTag, contextFiles, INPUT_HASH_LABEL, inputHash } from '../../hash/index.js';
 import type { ProjectManifest } from '../../manifest/index.js';
 import { normalizePlatform, parseReference, repositoryName } from '../../reference/index.js';
-import { isIndexMediaType, MediaType, type RegistryClient } from '../../registry/index.js';
+import { MediaType, type RegistryClient } from '../../registry/index.js';
 import type { BuildHooks } from '../../report/build/index.js';
 import { type BuilderPreference, chooseBuilders } from './builders.js';
 import { carriesInputHash } from './content-tag-check.js';
@@ -123,19 +123,24 @@ export async function connectPorts(options: {
     },
 
     async existing(ref, hash) {
-      // A content tag counts only when its image says it was built from these inputs (its label).
+      // A content tag counts only when its image says it was built from these inputs (its label): the
+      // manifest by tag and its config, two requests, where a HEAD alone would take the tag on trust.
       if (pushing) {
         const reference = parseReference(ref);
-        const head = await registry.headManifest(reference);
-        if (!head) return undefined;
-        // A multi-platform image's index says its own hash (its platform builds carry theirs).
-        if (isIndexMediaType(head.mediaType)) {
-          const index = await registry.getManifest({ ...reference, tag: undefined, digest: head.digest });
-          if (index.kind === 'index' && index.parsed.annotations?.[INPUT_HASH_LABEL] === hash) {
-            return head.digest;
-          }
+        const manifest = await registry.getManifest(reference).catch((e: unknown) => {
+          if (isPinyardError(e) && e.code === 'PINYARD_NOT_FOUND') return undefined;
+          throw e;
+        });
+        if (!manifest) return undefined;
+        if (manifest.kind === 'image') {
+          const config = await registry.getBlobBytes(reference, manifest.parsed.config.digest);
+          return labelsOf(config)[INPUT_HASH_LABEL] === hash ? manifest.digest : undefined;
         }
-        return (await carriesInputHash(registry, reference, head.digest, hash)) ? head.digest : undefined;
+        // A multi-platform image's index says its own hash (its platform builds carry theirs).
+        if (manifest.parsed.annotations?.[INPUT_HASH_LABEL] === hash) return manifest.digest;
+        return (await carriesInputHash(registry, reference, manifest.digest, hash))
+          ? manifest.digest
+          : undefined;
       }
       const local = await (await engines()).local.inspect(ref);
       return local?.labels[INPUT_HASH_LABEL] === hash ? local.id : undefined;
@@ -259,4 +264,15 @@ export async function connectPorts(options: {
 function declaredPlatforms(manifest: ProjectManifest, engine: Engine): string[] | undefined {
   const declared = manifest.enginePlatforms ?? {};
   return declared[engine.name] ?? declared[engine.dockerHost] ?? declared[`context:${engine.name}`];
+}
+
+/** The labels of an image config's bytes; none when it is not one (a content tag pinyard did not write). */
+function labelsOf(config: Uint8Array): Record<string, string> {
+  try {
+    const parsed = JSON.parse(new TextDecoder().decode(config)) as { config?: { Labels?: unknown } };
+    const labels = parsed.config?.Labels;
+    return labels && typeof labels === 'object' ? (labels as Record<string, string>) : {};
+  } catch {
+    return {};
+  }
 }
