@@ -126,3 +126,90 @@ describe('parseDuration', () => {
     expect(parseDuration(text)).toBeUndefined();
   });
 });
+
+describe('planRetention with multi-platform images', () => {
+  /**
+   * Three builds of a two-platform image, one a day: index `i` lists platforms `a` (amd64) and `b`
+   * (arm64); index `j` lists `c` and `d`; index `k` changed only arm64, so it reuses `c` and lists `e`.
+   * Every digest has its own content tag, as `build` pushes them.
+   */
+  const day = (n: number) => `2026-11-0${n}T02:00:00Z`;
+  const candidates = [
+    candidate('a', day(1)),
+    candidate('b', day(1)),
+    candidate('i', day(1)),
+    candidate('c', day(2)),
+    candidate('d', day(2)),
+    candidate('j', day(2)),
+    candidate('e', day(3)),
+    candidate('k', day(3)),
+  ];
+  const platformsOf = new Map([
+    [d('i'), [d('a'), d('b')]],
+    [d('j'), [d('c'), d('d')]],
+    [d('k'), [d('c'), d('e')]],
+  ]);
+  const decide = (keep: number, protectedBy = new Map<string, string[]>()) =>
+    planRetention({ candidates, protectedBy, keep, platformsOf });
+
+  it('counts an index with its platforms as one build, and puts each platform after its index', () => {
+    const decisions = decide(2);
+    expect(summary(decisions)).toBe('k:keep e:keep j:keep c:keep d:keep i:delete a:delete b:delete');
+    expect(decisions.map((x) => x.newest ?? 0)).toEqual([1, 0, 2, 0, 0, 0, 0, 0]);
+    expect(decisions.filter((x) => x.platformOf).map((x) => [x.digest, x.platformOf])).toEqual([
+      [d('e'), [d('k')]],
+      [d('c'), [d('k'), d('j')]],
+      [d('d'), [d('j')]],
+      [d('a'), [d('i')]],
+      [d('b'), [d('i')]],
+    ]);
+  });
+
+  it('keeps a platform build another kept index still lists, and deletes the rest with their index', () => {
+    // Only k stays: j goes with d, but c stays, since k lists it too.
+    expect(summary(decide(1))).toBe('k:keep e:keep j:delete c:keep d:delete i:delete a:delete b:delete');
+  });
+
+  it('keeps the platforms of an index a human tag keeps, and a platform something points at itself', () => {
+    const decisions = decide(
+      0,
+      new Map([
+        [d('i'), ['tag 1.0']],
+        [d('d'), ['tag arm64-debug']],
+      ]),
+    );
+    expect(summary(decisions)).toBe('k:delete e:delete j:delete c:delete d:keep i:keep a:keep b:keep');
+    expect(decisions.find((x) => x.digest === d('d'))!.protectedBy).toEqual(['tag arm64-debug']);
+    expect(decisions.find((x) => x.digest === d('a'))!.protectedBy).toEqual([]);
+  });
+
+  it('deletes nothing at --keep 3: three indexes are three builds, whatever their platforms', () => {
+    expect(decide(3).every((x) => x.action === 'keep')).toBe(true);
+  });
+
+  it('counts a platform build no index lists (a per-platform job not merged yet) as a build of its own', () => {
+    const decisions = planRetention({
+      candidates: [...candidates, candidate('f', day(4))],
+      protectedBy: new Map(),
+      keep: 1,
+      platformsOf,
+    });
+    expect(summary(decisions)).toBe(
+      'f:keep k:delete e:delete j:delete c:delete d:delete i:delete a:delete b:delete',
+    );
+  });
+
+  it('ignores what an index lists that is not a candidate, and an index that is not one', () => {
+    const decisions = planRetention({
+      candidates: [candidate('a', day(1)), candidate('b', day(2))],
+      protectedBy: new Map(),
+      keep: 1,
+      platformsOf: new Map([
+        [d('a'), [d('x')]],
+        [d('z'), [d('a')]],
+      ]),
+    });
+    expect(summary(decisions)).toBe('b:keep a:delete');
+    expect(decisions.every((x) => x.platformOf === undefined)).toBe(true);
+  });
+});

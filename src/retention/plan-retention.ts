@@ -21,6 +21,11 @@ export interface RetentionInput {
   minAgeMs?: number;
   /** Milliseconds since the epoch; needed with `minAgeMs`. */
   now?: number;
+  /**
+   * Candidate index → the manifests it lists (its platform builds). A candidate one of these lists is a
+   * platform of that index: it goes with its index, and does not count as a build of its own.
+   */
+  platformsOf?: ReadonlyMap<string, readonly string[]>;
 }
 
 export interface RetentionDecision extends RetentionCandidate {
@@ -31,30 +36,73 @@ export interface RetentionDecision extends RetentionCandidate {
   protectedBy: string[];
   /** Created less than `minAgeMs` ago. */
   recent?: true;
+  /** Set on a platform build: the candidate indexes that list it, newest first. */
+  platformOf?: string[];
 }
 
 /**
  * prune's decision for one repository, newest first: the `keep` newest digests stay, and so does every
  * digest a human tag or an environment points at, counted apart from those `keep` (a release tagged a
- * year ago never pushes a recent nightly out). Everything else is deleted. Pure.
+ * year ago never pushes a recent nightly out). Everything else is deleted.
+ *
+ * The platform builds of a multi-platform image are part of its index, not builds of their own: a
+ * candidate that a candidate index lists is left out of the count and follows the (last) index that
+ * lists it, kept while any index listing it is kept (an index without its platforms is broken), deleted with the
+ * last of them unless something points at it directly. Pure.
  */
 export function planRetention(input: RetentionInput): RetentionDecision[] {
   const { candidates, protectedBy, keep, minAgeMs } = input;
   // An image without a readable time has no age: it counts as old, as it sorts as the oldest.
   const recentSince =
     minAgeMs === undefined ? Number.POSITIVE_INFINITY : (input.now ?? Date.now()) - minAgeMs;
-  return [...candidates].sort(newestFirst).map((candidate, i) => {
+  const byDigest = new Map(candidates.map((c) => [c.digest, c]));
+  const listedBy = new Map<string, string[]>();
+  for (const [index, children] of input.platformsOf ?? []) {
+    if (!byDigest.has(index)) continue;
+    for (const child of new Set(children))
+      if (child !== index && byDigest.has(child))
+        listedBy.set(child, [...(listedBy.get(child) ?? []), index]);
+  }
+  const builds = candidates.filter((c) => !listedBy.has(c.digest)).sort(newestFirst);
+
+  const decided = new Map<string, RetentionDecision>();
+  const out: RetentionDecision[] = [];
+  // Digests name their content, so an index can never list itself through its platforms: no cycles.
+  const platformsAfter = (index: RetentionDecision) => {
+    for (const child of new Set(input.platformsOf?.get(index.digest) ?? [])) {
+      const indexes = listedBy.get(child);
+      // Decided once all its indexes are: it stays if any of them stays.
+      if (!indexes || decided.has(child) || !indexes.every((i) => decided.has(i))) continue;
+      const by = [...(protectedBy.get(child) ?? [])];
+      const kept = indexes.some((i) => decided.get(i)!.action === 'keep') || by.length > 0;
+      const order = (a: string, b: string) => out.indexOf(decided.get(a)!) - out.indexOf(decided.get(b)!);
+      const decision: RetentionDecision = {
+        ...byDigest.get(child)!,
+        action: kept ? 'keep' : 'delete',
+        protectedBy: by,
+        platformOf: [...indexes].sort(order),
+      };
+      decided.set(child, decision);
+      out.push(decision);
+      platformsAfter(decision);
+    }
+  };
+  for (const [i, candidate] of builds.entries()) {
     const by = [...(protectedBy.get(candidate.digest) ?? [])];
     const newest = i < keep ? i + 1 : undefined;
     const recent = createdTime(candidate.created) > recentSince;
-    return {
+    const decision: RetentionDecision = {
       ...candidate,
       action: newest !== undefined || by.length > 0 || recent ? 'keep' : 'delete',
       ...(newest !== undefined ? { newest } : {}),
       protectedBy: by,
       ...(recent ? { recent: true as const } : {}),
     };
-  });
+    decided.set(candidate.digest, decision);
+    out.push(decision);
+    platformsAfter(decision);
+  }
+  return out;
 }
 
 /**

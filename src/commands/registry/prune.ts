@@ -39,7 +39,9 @@ interface RepositoryPlan {
 /**
  * `registry prune [NAMES…]`: retention for the content tags (`pinyard-<hash>`) that builds leave in each
  * image's repository. A digest stays when it is among the `--keep` newest, or when a human tag or an
- * environment of images.yml points at it; the rest are deleted, each with its content tags. What to keep
+ * environment of images.yml points at it; the rest are deleted, each with its content tags. The platform
+ * builds of a multi-platform image (content-tagged manifests its content-tagged index lists) go with their
+ * index and are never counted as builds of their own, nor deleted while a kept index lists them. What to keep
  * is decided again, per repository, just before deleting, so a tag moved while the user read the plan
  * still protects its digest.
  */
@@ -87,7 +89,10 @@ export async function registryPruneCommand(
     Boolean(options.yes),
     {
       action: `delete ${plural(doomed.length, 'content-tagged digest')} from ${plural(touched.length, 'repository', 'repositories')}`,
-      details: doomed.map(({ p, d }) => `${repositoryName(p.repository)}@${d.digest} (${d.tags.join(', ')})`),
+      details: doomed.map(
+        ({ p, d }) =>
+          `${repositoryName(p.repository)}@${d.digest} (${d.tags.join(', ')}${d.platformOf ? `; a platform of ${d.platformOf.join(', ')}` : ''})`,
+      ),
     },
     input,
   );
@@ -98,7 +103,11 @@ export async function registryPruneCommand(
 
   // One repository at a time, so that a failure leaves a clear account of what was already deleted.
   for (const [i, p] of plans.entries()) {
-    const deletions = p.decisions.filter((d) => d.action === 'delete');
+    // Indexes before their platform builds, so that no index ever lists a manifest already deleted.
+    const deletions = [
+      ...p.decisions.filter((d) => d.action === 'delete' && !d.platformOf),
+      ...p.decisions.filter((d) => d.action === 'delete' && d.platformOf),
+    ];
     if (deletions.length === 0) continue;
     try {
       const again = await plan(p.name);
@@ -176,8 +185,21 @@ async function planRepository(
   );
 
   const byDigest = new Map<string, string[]>();
-  for (const t of tags.filter((t) => isContentTag(t.tag)))
+  const indexes = new Set<string>();
+  for (const t of tags.filter((t) => isContentTag(t.tag))) {
     byDigest.set(t.digest, [...(byDigest.get(t.digest) ?? []), t.tag]);
+    if (isIndexMediaType(t.mediaType)) indexes.add(t.digest);
+  }
+  // What each content-tagged index lists: its platform builds go with it (planRetention).
+  const platformsOf = new Map(
+    await Promise.all(
+      [...indexes].map(async (digest) => {
+        const index = await describer.manifest(repository, digest);
+        const listed = index.kind === 'index' ? index.parsed.manifests.map((m) => m.digest) : [];
+        return [digest, listed] as const;
+      }),
+    ),
+  );
   const candidates = await Promise.all(
     [...byDigest].map(async ([digest, contentTags]): Promise<RetentionCandidate> => {
       const created = await describer.describe(repository, digest).then(
@@ -191,7 +213,11 @@ async function planRepository(
       return { digest, tags: contentTags.sort(), ...(created ? { created } : {}) };
     }),
   );
-  return { name, repository, decisions: planRetention({ candidates, protectedBy, ...limits }) };
+  return {
+    name,
+    repository,
+    decisions: planRetention({ candidates, protectedBy, platformsOf, ...limits }),
+  };
 }
 
 function selectImages(manifest: ProjectManifest, names: string[]): string[] {

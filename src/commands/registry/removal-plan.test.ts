@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Reference } from '../../reference/index.js';
-import { keptBy, planRemoval } from './removal-plan.js';
+import { keptBy, planRemoval, platformKeptBy } from './removal-plan.js';
 import type { TagDigest } from './tag-digests.js';
 
 const d = (c: string) => `sha256:${c.repeat(64)}`;
@@ -61,5 +61,83 @@ describe('keptBy', () => {
     expect(
       keptBy({ kind: 'untag', tag: 't', digest: d('a'), others: ['1.4', 'latest'], containers: [multi] }),
     ).toBe(`still tagged 1.4, latest; a platform of index ${d('i')} (multi)`);
+  });
+});
+
+describe('planRemoval of a multi-platform index', () => {
+  const ct = (c: string) => `pinyard-${c.repeat(24)}`;
+  /**
+   * Two builds of a two-platform image: index `i` (tagged 1.0 and its content tag) lists `a` and `b`;
+   * the older index `j` (its content tag only) lists `a` too, reused, and `c`; `d` is a platform of `i`
+   * tagged by hand; `u` is a platform of `i` without any tag.
+   */
+  const platformTags = [
+    on('1.0', 'i'),
+    on(ct('i'), 'i'),
+    on(ct('j'), 'j'),
+    on(ct('a'), 'a'),
+    on(ct('b'), 'b'),
+    on(ct('c'), 'c'),
+    on(ct('d'), 'd'),
+    on('arm64-debug', 'd'),
+  ];
+  const listed = new Map([
+    [d('i'), [d('a'), d('b'), d('d'), d('u')]],
+    [d('j'), [d('a'), d('c')]],
+  ]);
+
+  it('deletes the platform builds only its content tags hold, and keeps those something else uses', () => {
+    expect(planRemoval(digest('i'), d('i'), platformTags, [], listed)).toEqual({
+      kind: 'delete',
+      digest: d('i'),
+      tags: ['1.0', ct('i')].sort(),
+      platforms: [{ digest: d('b'), tags: [ct('b')] }],
+      keptPlatforms: [
+        {
+          digest: d('a'),
+          tags: [ct('a')],
+          others: [],
+          containers: [{ digest: d('j'), tags: [ct('j')] }],
+        },
+        { digest: d('d'), tags: ['arm64-debug', ct('d')].sort(), others: ['arm64-debug'], containers: [] },
+      ],
+    });
+  });
+
+  it('takes the platform builds along when the index goes by its last tag, not while another tag holds it', () => {
+    expect(planRemoval(tag(ct('j')), d('j'), platformTags, [], listed)).toMatchObject({
+      kind: 'delete',
+      tags: [ct('j')],
+      platforms: [{ digest: d('c'), tags: [ct('c')] }],
+      keptPlatforms: [{ digest: d('a'), containers: [{ digest: d('i'), tags: ['1.0', ct('i')].sort() }] }],
+    });
+    expect(planRemoval(tag('1.0'), d('i'), platformTags, [], listed)).toEqual({
+      kind: 'untag',
+      tag: '1.0',
+      digest: d('i'),
+      others: [ct('i')],
+      containers: [],
+    });
+  });
+
+  it('leaves what is not an index alone: a single image has no platforms to take along', () => {
+    expect(planRemoval(digest('b'), d('b'), platformTags, [], listed)).toEqual({
+      kind: 'delete',
+      digest: d('b'),
+      tags: [ct('b')],
+    });
+  });
+});
+
+describe('platformKeptBy', () => {
+  it('says every reason a platform build stays', () => {
+    expect(
+      platformKeptBy({
+        digest: d('a'),
+        tags: [],
+        others: ['debug'],
+        containers: [{ digest: d('j'), tags: ['1.0'] }],
+      }),
+    ).toBe(`still tagged debug; a platform of index ${d('j')} (1.0)`);
   });
 });

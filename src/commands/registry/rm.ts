@@ -1,16 +1,16 @@
 import type { CommandContext } from '../../cli/io.js';
 import { ExitCode, PinyardError } from '../../errors.js';
 import { formatReference, type Reference, repositoryName } from '../../reference/index.js';
-import { isIndexMediaType, type RegistryClient } from '../../registry/index.js';
+import { isIndexMediaType, type ManifestDescriptor, type RegistryClient } from '../../registry/index.js';
 import { plural } from '../../report/registry/format.js';
 import { renderRm } from '../../report/registry/rm.js';
 import type { RmResult } from '../../report/registry/types.js';
 import { terminalText } from '../../text/control-characters.js';
 import { type AnswerInput, confirm } from './confirm.js';
 import { ensureDeleteAllowed } from './delete-probe.js';
-import { type Container, keptBy, planRemoval, type RemovalPlan } from './removal-plan.js';
+import { type Container, keptBy, planRemoval, platformKeptBy, type RemovalPlan } from './removal-plan.js';
 import { openSession } from './session.js';
-import { bare, type TagDigest, tagDigests } from './tag-digests.js';
+import { bare, tagDigests } from './tag-digests.js';
 import { untag } from './untag.js';
 
 export interface RmOptions {
@@ -21,7 +21,9 @@ export interface RmOptions {
  * `registry rm REF`. A tag whose digest nothing else uses is deleted with its digest. A tag that shares
  * its digest with other tags (or whose digest is a platform of a tagged index) is removed alone, and the
  * digest stays. A digest (`REPO@sha256:…`) is deleted with every tag on it, listed before asking; one that
- * is a platform of a tagged index is refused, since deleting it would break that index.
+ * is a platform of a tagged index is refused, since deleting it would break that index. An index that is
+ * deleted takes along the platform builds only pinyard's content tags hold, so none is left orphaned; those
+ * another tagged index lists, or a tag of another kind points at, stay. All of it is listed before asking.
  *
  * The right to delete is checked before anything changes, and the outcome is checked after: the removed
  * tags no longer resolve, and the tags that were to stay still point where they did.
@@ -68,8 +70,12 @@ export async function registryRmCommand(
     Boolean(options.yes),
     plan.kind === 'delete'
       ? {
-          action: `delete ${repository}@${plan.digest}${plan.tags.length ? ` and ${plural(plan.tags.length, 'tag')} on it` : ''}`,
-          details: plan.tags.map((t) => `${repository}:${t}`),
+          action: `delete ${repository}@${plan.digest}${plan.tags.length ? ` and ${plural(plan.tags.length, 'tag')} on it` : ''}${plan.platforms ? `, with ${plural(plan.platforms.length, 'platform build')} of its own` : ''}`,
+          details: [
+            ...plan.tags.map((t) => `${repository}:${t}`),
+            ...(plan.platforms ?? []).map((p) => `platform ${repository}@${p.digest} (${p.tags.join(', ')})`),
+            ...(plan.keptPlatforms ?? []).map((p) => `platform ${p.digest} stays: ${platformKeptBy(p)}`),
+          ],
         }
       : {
           action: `remove tag ${repository}:${plan.tag}`,
@@ -96,9 +102,25 @@ export async function registryRmCommand(
 
   let result: RmResult;
   if (plan.kind === 'delete') {
+    // The index first, so that no index ever lists a manifest already deleted.
     await client.deleteManifest({ ...repo, digest: plan.digest });
     await expectGone(client, repo, plan.tags);
-    result = { repository, removedTags: plan.tags, deletedDigest: plan.digest };
+    const platforms = await deletePlatforms(client, repo, plan);
+    result = {
+      repository,
+      removedTags: plan.tags,
+      deletedDigest: plan.digest,
+      ...(platforms.length ? { deletedPlatforms: platforms } : {}),
+      ...(plan.keptPlatforms
+        ? {
+            keptPlatforms: plan.keptPlatforms.map((p) => ({
+              digest: p.digest,
+              tags: p.tags,
+              keptBy: platformKeptBy(p),
+            })),
+          }
+        : {}),
+    };
   } else {
     const original = await client.getManifest({ ...repo, digest: plan.digest });
     try {
@@ -127,35 +149,75 @@ async function planNow(client: RegistryClient, ref: Reference, asked: Reference)
   if (!head) throw new PinyardError('PINYARD_NOT_FOUND', `${formatReference(asked)} is gone`);
   const repo = bare(ref);
   const tags = await tagDigests(client, repo);
-  return planRemoval(ref, head.digest, tags, await containersOf(client, repo, tags, head.digest));
+  const listed = await listedByIndexes(client, repo, [...tags, head]);
+  const containers: Container[] = [...listed]
+    .filter(([index, children]) => index !== head.digest && children.includes(head.digest))
+    .map(([index]) => ({
+      digest: index,
+      tags: tags
+        .filter((t) => t.digest === index)
+        .map((t) => t.tag)
+        .sort(),
+    }));
+  return planRemoval(ref, head.digest, tags, containers, listed);
 }
 
 function describePlan(plan: RemovalPlan): string {
   return plan.kind === 'delete'
-    ? `${plan.digest} has ${plan.tags.length ? `tags ${plan.tags.join(', ')}` : 'no tags'}`
+    ? `${plan.digest} has ${plan.tags.length ? `tags ${plan.tags.join(', ')}` : 'no tags'}${plan.platforms ? ` and platform builds ${plan.platforms.map((p) => p.digest).join(', ')}` : ''}`
     : `${plan.digest} is ${keptBy(plan)}`;
 }
 
-/** Tagged indexes that list `digest` among their manifests: each read once, however many tags it has. */
-async function containersOf(
+/**
+ * What each index among these lists (tagged indexes, and the manifest asked for): each read once,
+ * however many tags it has.
+ */
+async function listedByIndexes(
   client: RegistryClient,
   repo: Reference,
-  tags: TagDigest[],
-  digest: string,
-): Promise<Container[]> {
-  const indexes = new Map<string, string[]>();
-  for (const t of tags) {
-    if (t.digest !== digest && isIndexMediaType(t.mediaType))
-      indexes.set(t.digest, [...(indexes.get(t.digest) ?? []), t.tag]);
-  }
+  manifests: ManifestDescriptor[],
+): Promise<Map<string, string[]>> {
+  const indexes = new Set(manifests.filter((m) => isIndexMediaType(m.mediaType)).map((m) => m.digest));
   const found = await Promise.all(
-    [...indexes].map(async ([index, on]) => {
+    [...indexes].map(async (index) => {
       const manifest = await client.getManifest({ ...repo, digest: index });
-      const lists = manifest.kind === 'index' && manifest.parsed.manifests.some((m) => m.digest === digest);
-      return lists ? [{ digest: index, tags: on.sort() }] : [];
+      return [
+        index,
+        manifest.kind === 'index' ? manifest.parsed.manifests.map((m) => m.digest) : [],
+      ] as const;
     }),
   );
-  return found.flat();
+  return new Map(found.map(([index, children]) => [index, [...children]]));
+}
+
+/**
+ * The platform builds that go with a deleted index, once it is gone: each digest with its content tags.
+ * A failure here leaves the index deleted and says which platform builds are left to delete by hand.
+ */
+async function deletePlatforms(
+  client: RegistryClient,
+  repo: Reference,
+  plan: Extract<RemovalPlan, { kind: 'delete' }>,
+): Promise<Array<{ digest: string; tags: string[] }>> {
+  const done: Array<{ digest: string; tags: string[] }> = [];
+  for (const platform of plan.platforms ?? []) {
+    try {
+      await client.deleteManifest({ ...repo, digest: platform.digest });
+      await expectGone(client, repo, platform.tags);
+    } catch (e) {
+      if (!(e instanceof PinyardError)) throw e;
+      const left = (plan.platforms ?? []).filter((p) => !done.includes(p));
+      throw new PinyardError(
+        e.code,
+        `deleted ${repositoryName(repo)}@${plan.digest}, but not its platform build ${platform.digest}: ${e.message}`,
+        {
+          hint: `delete what is left with ${left.map((p) => `pinyard registry rm ${repositoryName(repo)}@${p.digest}`).join(' and ')}`,
+        },
+      );
+    }
+    done.push(platform);
+  }
+  return done;
 }
 
 /** A refusal that says why the tag could not go alone, and what deleting its digest would take too. */

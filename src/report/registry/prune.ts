@@ -19,6 +19,7 @@ export function renderPrune(r: PruneResult): string {
       const spared = repo.spared.includes(d.digest);
       const reasons = [
         ...(d.newest !== undefined ? [`newest ${d.newest} of ${r.keep}`] : []),
+        ...(d.platformOf ? [`platform of ${d.platformOf.map(shortDigest).join(', ')}`] : []),
         ...d.protectedBy,
         ...(d.recent ? [`younger than ${r.minAge}`] : []),
         ...(spared ? ['tagged since the plan was made'] : []),

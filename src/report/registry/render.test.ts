@@ -207,3 +207,39 @@ describe('renderPrune', () => {
     ]);
   });
 });
+
+describe('rendering multi-platform removals', () => {
+  it('rm: says which platform builds went with the index, and why the others stayed', () => {
+    const text = renderRm({
+      repository: 'r/app',
+      removedTags: ['pinyard-i'],
+      deletedDigest: d('i'),
+      deletedPlatforms: [{ digest: d('b'), tags: ['pinyard-b'] }],
+      keptPlatforms: [{ digest: d('a'), tags: ['debug', 'pinyard-a'], keptBy: 'still tagged debug' }],
+    });
+    expect(text.split('\n').slice(0, 3)).toEqual([
+      `deleted r/app@${d('i')} with 1 tag: pinyard-i`,
+      `deleted its platform build r/app@${d('b')} with pinyard-b`,
+      `kept its platform build ${d('a')}: still tagged debug`,
+    ]);
+  });
+
+  it('prune: names the index a platform build goes or stays with', () => {
+    const text = renderPrune({
+      dryRun: true,
+      keep: 1,
+      deleted: 0,
+      repositories: [
+        {
+          repository: 'r/app',
+          spared: [],
+          decisions: [
+            { digest: d('f'), tags: ['pinyard-f'], action: 'delete', protectedBy: [] },
+            { digest: d('a'), tags: ['pinyard-a'], action: 'delete', protectedBy: [], platformOf: [d('f')] },
+          ],
+        },
+      ],
+    });
+    expect(text).toContain('  delete  sha256:aaaaaaaaaaaa  -  pinyard-a  platform of sha256:ffffffffffff\n');
+  });
+});

@@ -12,6 +12,9 @@ export function renderRm(r: RmResult): string {
   } else {
     lines.push(`removed tag ${r.repository}:${r.removedTags.join(', ')}`);
   }
+  for (const p of r.deletedPlatforms ?? [])
+    lines.push(`deleted its platform build ${r.repository}@${p.digest} with ${p.tags.join(', ')}`);
+  for (const p of r.keptPlatforms ?? []) lines.push(`kept its platform build ${p.digest}: ${p.keptBy}`);
   if (r.kept) {
     const users = [
       ...(r.kept.tags.length ? [`still tagged ${r.kept.tags.join(', ')}`] : []),

@@ -84,6 +84,10 @@ export interface RmResult {
   deletedDigest?: string;
   /** Set when only the tag went: the digest stays for what still uses it. */
   kept?: { digest: string; tags: string[]; indexes: Array<{ digest: string; tags: string[] }> };
+  /** A deleted index's platform builds that went with it, each with its content tags. */
+  deletedPlatforms?: Array<{ digest: string; tags: string[] }>;
+  /** A deleted index's content-tagged platform builds that stay, and what still uses each. */
+  keptPlatforms?: Array<{ digest: string; tags: string[]; keptBy: string }>;
 }
 
 export interface PruneRepository {
