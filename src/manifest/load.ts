@@ -1,9 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PinyardError } from '../errors.js';
+import { fileProblem } from '../file-problem.js';
 import { normalizeManifest, type ProjectManifest } from './normalize.js';
-import { manifestError, type ParsedManifest, parseManifest } from './parse.js';
+import { manifestError, type ParsedManifest, readManifestText } from './parse.js';
 import { checkManifestRules } from './rules.js';
+import { inFileOrder } from './yaml-document.js';
 
 export interface LoadedManifest {
   manifest: ProjectManifest;
@@ -13,7 +15,8 @@ export interface LoadedManifest {
 
 /**
  * images.yml → validated, normalized manifest: parse → normalize → rules. `file` is shown in messages as the
- * user gave it (relative), so positions read `images.yml:14:5` and link in editors and CI logs.
+ * user gave it (relative), so positions read `images.yml:14:5` and link in editors and CI logs. Schema and
+ * rule problems are reported together, in file order (the rules run on the valid rest of a bad file).
  */
 export async function loadManifest(file: string, cwd = process.cwd()): Promise<LoadedManifest> {
   const absolute = path.resolve(cwd, file);
@@ -22,23 +25,19 @@ export async function loadManifest(file: string, cwd = process.cwd()): Promise<L
   try {
     text = await readFile(absolute, 'utf8');
   } catch (cause) {
-    throw new PinyardError(
-      'PINYARD_MANIFEST_NOT_FOUND',
-      `cannot read ${display}: ${(cause as Error).message}`,
-      {
-        hint: 'run pinyard in the directory that holds images.yml, or name the file with -f',
-        cause,
-      },
-    );
+    throw new PinyardError('PINYARD_MANIFEST_NOT_FOUND', `cannot read ${display}: ${fileProblem(cause)}`, {
+      hint: 'run pinyard in the directory that holds images.yml, or name the file with -f',
+      cause,
+    });
   }
-  const parsed = parseManifest(text, display);
+  const { parsed, problems } = readManifestText(text, display);
   const manifest = normalizeManifest(parsed, absolute);
-  const problems = checkManifestRules(parsed, manifest);
+  problems.push(...checkManifestRules(parsed, manifest));
   if (problems.length > 0) {
     throw manifestError(
       'PINYARD_MANIFEST_INVALID',
       display,
-      problems,
+      inFileOrder(problems),
       'see the images.yml reference in the README',
     );
   }

@@ -14,13 +14,16 @@ import { formatPath, type Path } from './yaml-positions.js';
  */
 export function checkManifestRules(parsed: ParsedManifest, manifest: ProjectManifest): PinyardError[] {
   const problems: PinyardError[] = [];
-  const report = (p: Path, message: string, hint: string, key = false) =>
+  const report = (p: Path, message: string, hint: string, key = false) => {
+    // A rule about a field the schema already refused would only repeat that problem in other words.
+    if (parsed.dropped.has(formatPath(p))) return;
     problems.push(
       new PinyardError('PINYARD_MANIFEST_INVALID', `${formatPath(p)}: ${message}`, {
         position: parsed.locate(p, { key }),
         hint,
       }),
     );
+  };
   const raw = parsed.raw;
 
   if (raw.registry !== undefined) checkRegistry(raw.registry, ['registry'], report);
@@ -89,7 +92,11 @@ export function checkManifestRules(parsed: ParsedManifest, manifest: ProjectMani
     const at = ['environments', env.name];
     const rawEnv = raw.environments?.[env.name];
     if (rawEnv?.registry !== undefined) checkRegistry(rawEnv.registry, [...at, 'registry'], report);
-    if (!env.registry) {
+    if (
+      !env.registry &&
+      !parsed.dropped.has('registry') &&
+      !parsed.dropped.has(formatPath([...at, 'registry']))
+    ) {
       report(
         at,
         'has no registry to promote to',
@@ -106,7 +113,13 @@ export function checkManifestRules(parsed: ParsedManifest, manifest: ProjectMani
     }
     if (env.requires !== undefined) {
       const required = envNames.indexOf(env.requires);
-      if (required === -1) {
+      if (env.requires === env.name) {
+        report(
+          [...at, 'requires'],
+          `environment "${env.name}" requires itself`,
+          'name the environment whose promotion must come first, or remove `requires:`',
+        );
+      } else if (required === -1) {
         report(
           [...at, 'requires'],
           `environment "${env.requires}" is not defined`,
