@@ -145,6 +145,21 @@ describe('buildImageGraph', () => {
     expect(error.located).toMatch(
       /^images\/app\/Dockerfile:3:3: invalid image reference "Alpine:3.20" \(from \$\{BASE\}:3.20\): .*lowercase/,
     );
+    expect(error.hint).toBe(
+      "the reference comes from ARG BASE: give it a value docker accepts in images.yml (images.app.args.BASE) or as the ARG's default",
+    );
+  });
+
+  it("points an invalid reference made of an ARG default at the image's args (kubeflow's ARG BASE_IMG=<ubuntu>)", () => {
+    const error = thrown(() => graphOf({ 'jupyter-base': 'ARG BASE_IMG=<ubuntu>\nFROM $BASE_IMG\n' }));
+    expect(error.located).toMatch(
+      /^images\/jupyter-base\/Dockerfile:2:6: invalid image reference "<ubuntu>" \(from \$BASE_IMG\)/,
+    );
+    expect(error.hint).toContain('images.jupyter-base.args.BASE_IMG');
+  });
+
+  it('keeps the generic hint for a reference written out in the FROM line', () => {
+    const error = thrown(() => graphOf({ app: 'FROM Alpine:3.20\n' }));
     expect(error.hint).toContain('alpine:3.20');
   });
 

@@ -54,7 +54,7 @@ function imageOf(
   const add = (token: ImageToken, via: EdgeSite['via'], line: number, column: number) => {
     const target = classify(token.resolved);
     if (target.kind === 'invalid') {
-      problems.push(invalidReference(dockerfile.file, token, target.reason));
+      problems.push(invalidReference(name, dockerfile.file, token, target.reason));
       return;
     }
     const site: EdgeSite = { file: dockerfile.file, line, column, via, raw: token.raw };
@@ -82,15 +82,17 @@ function append(map: Map<string, EdgeSite[]>, key: string, site: EdgeSite): void
   else map.set(key, [site]);
 }
 
-function invalidReference(file: string, token: ImageToken, reason: string): PinyardError {
+function invalidReference(name: string, file: string, token: ImageToken, reason: string): PinyardError {
   const substituted = token.raw === token.resolved ? '' : ` (from ${token.raw})`;
+  const args = token.args ?? [];
+  // A reference made of ARG values is fixed where the value comes from, not in the FROM line.
+  const hint = args.length
+    ? `the reference comes from ${args.map((a) => `ARG ${a}`).join(' and ')}: give ${args.length === 1 ? 'it' : 'them'} a value docker accepts in images.yml (${args.map((a) => `images.${name}.args.${a}`).join(', ')}) or as the ARG's default`
+    : 'write a reference docker accepts, e.g. alpine:3.20, registry.example.com/team/app:1.4 or app@sha256:<digest>';
   return new PinyardError(
     'PINYARD_DOCKERFILE_INVALID',
     `invalid image reference "${token.resolved}"${substituted}: ${reason}`,
-    {
-      position: { file, line: token.range.start.line, column: token.range.start.column },
-      hint: 'write a reference docker accepts, e.g. alpine:3.20, registry.example.com/team/app:1.4 or app@sha256:<digest>',
-    },
+    { position: { file, line: token.range.start.line, column: token.range.start.column }, hint },
   );
 }
 

@@ -1,11 +1,18 @@
-import { load } from 'js-yaml';
+import { CORE_SCHEMA, constructFromEvents, type Event, mergeTag, parseEvents } from 'js-yaml';
 import type { Document, LineCounter } from 'yaml';
 import type { z } from 'zod';
 import { PinyardError, type SourcePosition } from '../errors.js';
+import { eventAliasBomb, eventLocator } from './event-positions.js';
 import { salvageManifest } from './salvage.js';
 import { Manifest } from './schema.js';
 import { schemaIssueMessage } from './schema-messages.js';
-import { inFileOrder, readYamlDocument, yamlData } from './yaml-document.js';
+import {
+  aliasBombProblem,
+  EXPANDED_NODES_LIMIT,
+  inFileOrder,
+  readYamlDocument,
+  yamlData,
+} from './yaml-document.js';
 import { formatPath, type Path, positionOf } from './yaml-positions.js';
 
 /** A manifest as written (validated, not yet normalized) and a way back to the source of any of its paths. */
@@ -33,27 +40,60 @@ const SCHEMA_HINT = 'see the images.yml reference in the README';
  * alias without its anchor, an alias bomb) throws PINYARD_MANIFEST_SYNTAX with every such problem; schema
  * problems are returned with the valid rest of the file, so the rules can report theirs in the same run.
  *
- * A valid file takes the fast path (js-yaml, several times faster than `yaml` on a big tree); the
- * source positions of `yaml` are computed only when there is a problem to point at. Both read merge keys
- * (`<<: *defaults`); top-level keys starting with `x-` are ignored, a place for anchors.
+ * A file js-yaml reads takes the fast path (several times faster than `yaml` on a big tree), its positions
+ * taken from js-yaml's events when there is a problem to point at; `yaml`, slower but with the better
+ * messages, reads only a file js-yaml refuses. Both read merge keys (`<<: *defaults`); top-level keys
+ * starting with `x-` are ignored, a place for anchors.
  */
 export function readManifestText(text: string, file: string): ManifestReading {
   const source = text.replace(/^\uFEFF/, '');
-  let data: unknown;
-  try {
-    data = load(source);
-  } catch {
-    // js-yaml refused the text: `yaml` says where and why, in the same words as every other error.
-    return readWithPositions(source, file);
+  const read = readFast(source);
+  // js-yaml refused the text (or it holds several documents, or none): `yaml` says where and why, in the
+  // same words as every other error.
+  if (!read) return readWithPositions(source, file);
+  const bomb = eventAliasBomb(source, read.events, EXPANDED_NODES_LIMIT);
+  if (bomb) {
+    const { message, hint } = aliasBombProblem(bomb.anchor, bomb.size);
+    throw new PinyardError('PINYARD_MANIFEST_SYNTAX', message, {
+      position: positionOfOffset(source, file, bomb.offset),
+      hint,
+    });
   }
-  const result = Manifest.safeParse(withoutExtensions(data ?? {}));
-  if (!result.success) return readWithPositions(source, file);
-  let positions: Pick<ReturnType<typeof readYamlDocument>, 'doc' | 'lineCounter'> | undefined;
+  const data = withoutExtensions(read.data);
+  const result = Manifest.safeParse(data, { reportInput: true });
+  // Positions come from js-yaml's own events: a big file is never parsed twice to point at one problem.
+  let locator: ReturnType<typeof eventLocator> | undefined;
   const locate = (path: Path, options?: { key?: boolean }) => {
-    positions ??= readYamlDocument(source, file, 'PINYARD_MANIFEST_SYNTAX');
-    return positionOf(positions.doc, positions.lineCounter, file, path, options);
+    locator ??= eventLocator(source, read.events, file);
+    return locator(path, options);
   };
-  return { parsed: { file, raw: result.data, locate, dropped: new Set() }, problems: [] };
+  if (result.success) return { parsed: { file, raw: result.data, locate, dropped: new Set() }, problems: [] };
+  const { raw, dropped } = salvageManifest(data);
+  return {
+    parsed: { file, raw, locate, dropped },
+    problems: inFileOrder(result.error.issues.flatMap((issue) => issueToErrors(issue, locate))),
+  };
+}
+
+/** 1-based line and column of an offset, for the rare error found before any locator is built. */
+function positionOfOffset(source: string, file: string, offset: number): SourcePosition {
+  const before = source.slice(0, offset);
+  const lineStart = before.lastIndexOf('\n') + 1;
+  return { file, line: before.split('\n').length, column: offset - lineStart + 1 };
+}
+
+/** YAML 1.2 core schema with merge keys, as `yaml` reads it with `merge: true`; aliases share their value. */
+const FAST_SCHEMA = CORE_SCHEMA.withTags(mergeTag);
+
+function readFast(source: string): { data: unknown; events: Event[] } | undefined {
+  try {
+    const events = parseEvents(source, {});
+    const documents = constructFromEvents(events, { source, schema: FAST_SCHEMA, maxTotalMergeKeys: -1 });
+    if (documents.length !== 1 || documents[0] === null || documents[0] === undefined) return undefined;
+    return { data: documents[0], events };
+  } catch {
+    return undefined;
+  }
 }
 
 /** Like readManifestText, but any schema problem throws too (for callers that have no rules to add). */

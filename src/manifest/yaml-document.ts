@@ -26,7 +26,7 @@ export interface YamlDocument {
  * into every image stays far below; a "billion laughs" alias bomb (each alias repeating the one before)
  * does not. The data itself shares aliased values, so the limit protects whatever walks it later.
  */
-const EXPANDED_NODES_LIMIT = 1_000_000;
+export const EXPANDED_NODES_LIMIT = 1_000_000;
 
 type Code = 'PINYARD_MANIFEST_SYNTAX' | 'PINYARD_LOCK_INVALID';
 
@@ -171,16 +171,18 @@ function structureProblems(
   if (problems.length === 0) {
     const bomb = aliasBomb(doc, aliases);
     if (bomb) {
-      problems.push(
-        problem(
-          `alias *${bomb.node.source} expands to ${bomb.size.toLocaleString('en')} values: more than any images file needs (an alias bomb?)`,
-          bomb.node.range?.[0] ?? 0,
-          'write the values out, or alias only small parts of the file',
-        ),
-      );
+      const { message, hint } = aliasBombProblem(bomb.node.source, bomb.size);
+      problems.push(problem(message, bomb.node.range?.[0] ?? 0, hint));
     }
   }
   return problems;
+}
+
+export function aliasBombProblem(anchor: string, size: number): { message: string; hint: string } {
+  return {
+    message: `alias *${anchor} expands to ${size.toLocaleString('en')} values: more than any pinyard file needs (an alias bomb?)`,
+    hint: 'write the values out, or alias only small parts of the file',
+  };
 }
 
 /** The alias that makes the document's expanded size exceed the limit, if one does. */

@@ -88,7 +88,7 @@ describe('images.yml: YAML aliases and merge keys', () => {
     lines.push('images:', '  app: { context: images/app, args: { A: *a9 } }');
     const error = await refusal(project(lines.join('\n')));
     expect(error.code).toBe('PINYARD_MANIFEST_SYNTAX');
-    expect(error.message).toMatch(/^alias \*a9 expands to [\d,]+ values: more than any images file needs/);
+    expect(error.message).toMatch(/^alias \*a9 expands to [\d,]+ values: more than any pinyard file needs/);
     expect(error.position).toMatchObject({ line: 13, column: 42 });
   });
 
