@@ -2,7 +2,7 @@ import { ExitCode, isPinyardError } from '../errors.js';
 import { inGithubActions } from '../report/github/environment-files.js';
 import { maskSecrets } from '../report/github/mask-secrets.js';
 import type { CommandContext } from './io.js';
-import { buildProgram, CommanderError, usageError } from './program.js';
+import { buildProgram, CommanderError, unknownHelpTopic, usageError } from './program.js';
 import { reportError } from './report-error.js';
 
 /**
@@ -21,13 +21,15 @@ export async function run(
   // In GitHub Actions every secret pinyard reads is masked in the job's log before it could be printed.
   const stopMasking = inGithubActions(base.env) ? maskSecrets(base.stderr) : undefined;
   try {
+    const unknownTopic = unknownHelpTopic(argv, program);
+    if (unknownTopic) throw unknownTopic;
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
       const usage = usageError(error);
       if (!usage) return ExitCode.ok;
-      if (json) reportError(usage, { ...base, json });
+      reportError(usage, { ...base, json });
       return usage.exitCode;
     }
     if (isPinyardError(error)) {
