@@ -55,7 +55,16 @@ export async function loadProject(
   }
   const inputs = manifest.images.flatMap((image) => {
     const dockerfile = dockerfiles.get(image.name);
-    return dockerfile ? [{ name: image.name, tags: image.tags, dockerfile }] : [];
+    return dockerfile
+      ? [
+          {
+            name: image.name,
+            tags: image.tags,
+            dockerfile,
+            ...(image.target ? { target: image.target } : {}),
+          },
+        ]
+      : [];
   });
   const graphOptions = manifest.registry ? { registry: manifest.registry } : {};
   if (problems.length > 0) {

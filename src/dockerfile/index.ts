@@ -1,4 +1,5 @@
 export { addLabels } from './add-labels.js';
+export { finalBaseStage } from './final-stage.js';
 export { parseDockerfile } from './parse-dockerfile.js';
 export { pinImageRefs } from './pin-image-refs.js';
 export {

@@ -1,4 +1,4 @@
-import type { ImageToken, ParsedDockerfile } from '../dockerfile/index.js';
+import { finalBaseStage, type ImageToken, type ParsedDockerfile } from '../dockerfile/index.js';
 import { PinyardError } from '../errors.js';
 import { type ImageRefTarget, imageRefClassifier } from './image-ref-target.js';
 import { sequence } from './sequence.js';
@@ -10,6 +10,8 @@ export interface ImageGraphInput {
   dockerfile: ParsedDockerfile;
   /** Its human tags: `FROM name:tag` names it only with one of these (or with no tag). */
   tags?: string[];
+  /** The stage built (images.yml `target`); the last stage by default. */
+  target?: string;
 }
 
 export interface ImageGraphOptions {
@@ -45,7 +47,7 @@ export function buildImageGraph(inputs: ImageGraphInput[], options: ImageGraphOp
 }
 
 function imageOf(
-  { name, dockerfile }: ImageGraphInput,
+  { name, dockerfile, target }: ImageGraphInput,
   classify: (resolved: string) => ImageRefTarget,
   problems: PinyardError[],
 ): GraphImage {
@@ -68,11 +70,20 @@ function imageOf(
     if (copy.kind === 'image') add(copy.from, copy.via, copy.line, copy.column);
   }
   const parents = [...parentSites.keys()].sort();
+  const final = finalBaseStage(dockerfile, target);
+  let base: string | undefined;
+  if (final?.kind === 'scratch') base = '';
+  else if (final?.kind === 'image') {
+    const resolved = classify(final.image.resolved);
+    if (resolved.kind === 'image') base = resolved.name;
+    else if (resolved.kind === 'upstream') base = resolved.ref;
+  }
   return {
     name,
     parents,
     parentSites: Object.fromEntries(parents.map((p) => [p, parentSites.get(p)!])),
     upstream: [...upstream.keys()].sort().map((ref): UpstreamRef => ({ ref, sites: upstream.get(ref)! })),
+    ...(base !== undefined ? { base } : {}),
   };
 }
 

@@ -23,6 +23,11 @@ export interface GraphImage {
   parentSites: Record<string, EdgeSite[]>;
   /** Sorted by ref. */
   upstream: UpstreamRef[];
+  /**
+   * What the built stage stands on, following its chain of stages as docker builds it: a parent's name,
+   * an upstream ref, or '' for scratch. Undefined when no stage matches the target.
+   */
+  base?: string;
 }
 
 export interface ImageGraph {
