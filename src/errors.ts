@@ -34,6 +34,8 @@ export const ErrorCodes = {
   PINYARD_CONTEXT_INVALID: ExitCode.badInput,
   PINYARD_UNKNOWN_IMAGE: ExitCode.badInput,
   PINYARD_CYCLE: ExitCode.badInput,
+  /** A warning made an error by --strict: a FROM naming a tree repository that no image of it matches. */
+  PINYARD_STRICT_WARNING: ExitCode.badInput,
   PINYARD_LOCK_INVALID: ExitCode.badInput,
   PINYARD_LOCK_STALE: ExitCode.failed,
   PINYARD_DENIED: ExitCode.failed,

@@ -10,6 +10,7 @@ import type { CommandContext } from './io.js';
 export interface GlobalOptions {
   file: string;
   json: boolean;
+  strict: boolean;
 }
 
 /**
@@ -17,7 +18,7 @@ export interface GlobalOptions {
  * load dockerode or the registry client. An action returns its exit code through `setExitCode`.
  */
 export function buildProgram(
-  base: Omit<CommandContext, 'manifestFile' | 'json'>,
+  base: Omit<CommandContext, 'manifestFile' | 'json' | 'strict'>,
   setExitCode: (code: number) => void,
 ): Command {
   const program = new Command('pinyard')
@@ -26,6 +27,7 @@ export function buildProgram(
     )
     .option('-f, --file <path>', 'the manifest', 'images.yml')
     .option('--json', 'machine-readable output (and errors) on stdout', false)
+    .option('--strict', 'treat warnings about images.yml and Dockerfiles as errors (exit 2)', false)
     .configureOutput({
       writeOut: (s) => base.stdout.write(s),
       writeErr: (s) => base.stderr.write(s),
@@ -36,7 +38,7 @@ export function buildProgram(
 
   const context = (): CommandContext => {
     const globals = program.opts<GlobalOptions>();
-    return { ...base, manifestFile: globals.file, json: globals.json };
+    return { ...base, manifestFile: globals.file, json: globals.json, strict: globals.strict };
   };
 
   program

@@ -11,7 +11,7 @@ import { reportError } from './report-error.js';
  */
 export async function run(
   argv: string[],
-  base: Omit<CommandContext, 'manifestFile' | 'json'>,
+  base: Omit<CommandContext, 'manifestFile' | 'json' | 'strict'>,
 ): Promise<number> {
   let exitCode: number = ExitCode.ok;
   const program = buildProgram(base, (code) => {

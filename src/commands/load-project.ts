@@ -59,6 +59,7 @@ export async function loadProject(
       ? [
           {
             name: image.name,
+            repository: image.repository,
             tags: image.tags,
             dockerfile,
             ...(image.target ? { target: image.target } : {}),

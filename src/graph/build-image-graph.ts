@@ -1,5 +1,6 @@
 import { finalBaseStage, type ImageToken, type ParsedDockerfile } from '../dockerfile/index.js';
 import { PinyardError } from '../errors.js';
+import { inFileOrder } from '../manifest/yaml-document.js';
 import { type ImageRefTarget, imageRefClassifier } from './image-ref-target.js';
 import { sequence } from './sequence.js';
 import type { EdgeSite, GraphImage, ImageGraph, UpstreamRef } from './types.js';
@@ -8,6 +9,8 @@ export interface ImageGraphInput {
   /** The image's name in images.yml. */
   name: string;
   dockerfile: ParsedDockerfile;
+  /** Its repository (default: its name): what `FROM repository:tag` names. */
+  repository?: string;
   /** Its human tags: `FROM name:tag` names it only with one of these (or with no tag). */
   tags?: string[];
   /** The stage built (images.yml `target`); the last stage by default. */
@@ -34,22 +37,24 @@ const VIA_TEXT: Record<EdgeSite['via'], string> = {
 export function buildImageGraph(inputs: ImageGraphInput[], options: ImageGraphOptions = {}): ImageGraph {
   const classify = imageRefClassifier(inputs, options.registry);
   const problems: PinyardError[] = [];
+  const warnings: PinyardError[] = [];
   const images = new Map<string, GraphImage>();
   for (const input of [...inputs].sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    images.set(input.name, imageOf(input, classify, problems));
+    images.set(input.name, imageOf(input, classify, problems, warnings));
   }
   const [first, ...others] = problems;
   if (first) throw others.length ? withDetails(first, others) : first;
 
   const result = sequence(new Map([...images].map(([name, image]) => [name, image.parents])));
   if (!result.ok) throw cycleError(result.cycle, images);
-  return { images, order: result.order };
+  return { images, order: result.order, warnings: inFileOrder(warnings) };
 }
 
 function imageOf(
   { name, dockerfile, target }: ImageGraphInput,
   classify: (resolved: string) => ImageRefTarget,
   problems: PinyardError[],
+  warnings: PinyardError[],
 ): GraphImage {
   const parentSites = new Map<string, EdgeSite[]>();
   const upstream = new Map<string, EdgeSite[]>();
@@ -62,6 +67,14 @@ function imageOf(
     const site: EdgeSite = { file: dockerfile.file, line, column, via, raw: token.raw };
     if (target.kind === 'image') append(parentSites, target.name, site);
     else append(upstream, target.ref, site);
+    if (target.kind === 'upstream' && target.warning) {
+      warnings.push(
+        new PinyardError('PINYARD_STRICT_WARNING', `${VIA_TEXT[via]} ${target.warning.message}`, {
+          position: { file: dockerfile.file, line: token.range.start.line, column: token.range.start.column },
+          hint: target.warning.hint,
+        }),
+      );
+    }
   };
   for (const stage of dockerfile.stages) {
     if (stage.kind === 'image') add(stage.image, 'from', stage.line, stage.column);

@@ -1,3 +1,5 @@
+import type { PinyardError } from '../errors.js';
+
 /** Where a Dockerfile refers to a parent image or an upstream image. */
 export interface EdgeSite {
   file: string;
@@ -33,6 +35,11 @@ export interface GraphImage {
 export interface ImageGraph {
   /** Keyed by name, iterated in name order. */
   images: Map<string, GraphImage>;
+  /**
+   * What reads differently from what it seems to say, in file order: a FROM that names a repository of
+   * the tree and yet none of its images. `--strict` makes them errors.
+   */
+  warnings?: PinyardError[];
   /** Build order: every image after its parents, ties broken by name. */
   order: string[];
 }

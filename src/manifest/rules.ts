@@ -87,6 +87,8 @@ export function checkManifestRules(parsed: ParsedManifest, manifest: ProjectMani
     }
   }
 
+  checkSharedRepositories(manifest, report);
+
   const envNames = manifest.environments.map((e) => e.name);
   manifest.environments.forEach((env, index) => {
     const at = ['environments', env.name];
@@ -135,6 +137,30 @@ export function checkManifestRules(parsed: ParsedManifest, manifest: ProjectMani
     }
   });
   return problems;
+}
+
+/**
+ * Images that share a repository (buildpack-deps' curl, scm and full images; a team's python:3.12-alpine
+ * beside python:3.12-bookworm) are told apart by their tags: no tag may belong to two of them.
+ */
+function checkSharedRepositories(
+  manifest: ProjectManifest,
+  report: (p: Path, message: string, hint: string, key?: boolean) => void,
+): void {
+  const owner = new Map<string, string>();
+  for (const image of manifest.images) {
+    image.tags.forEach((tag, i) => {
+      const key = `${image.repository}:${tag}`;
+      const other = owner.get(key);
+      if (other !== undefined && other !== image.name) {
+        report(
+          ['images', image.name, 'tags', i],
+          `tag "${tag}" is also a tag of image "${other}" in repository ${image.repository}`,
+          'images that share a repository are told apart by their tags: give each its own',
+        );
+      } else owner.set(key, image.name);
+    });
+  }
 }
 
 function checkRegistry(

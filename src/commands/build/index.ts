@@ -2,11 +2,12 @@ import path from 'node:path';
 import type { CommandContext } from '../../cli/io.js';
 import { ExitCode, PinyardError } from '../../errors.js';
 import { imageRefClassifier, selectImages } from '../../graph/index.js';
+import type { ImageConfig } from '../../manifest/index.js';
 import { parseReference } from '../../reference/index.js';
 import { RegistryClient } from '../../registry/index.js';
 import { type BuildReport, chooseReporters } from '../../report/build/index.js';
 import { runDag, type TaskOutcome } from '../../scheduler/index.js';
-import { loadProject } from '../load-project.js';
+import { loadCommandProject } from '../command-project.js';
 import { chooseEngines } from './engines.js';
 import { ensureLock } from './ensure-lock.js';
 import { plannedTagMoves } from './human-tags.js';
@@ -40,7 +41,7 @@ const CHECKS_IN_FLIGHT = 8;
  */
 export async function buildCommand(ctx: CommandContext, options: BuildOptions): Promise<number> {
   const started = Date.now();
-  const { manifest, graph, dockerfiles, texts } = await loadProject(ctx.manifestFile, ctx.cwd);
+  const { manifest, graph, dockerfiles, texts } = await loadCommandProject(ctx);
   const pushing = Boolean(options.push);
   if (pushing && !manifest.registry) {
     throw new PinyardError('PINYARD_USAGE', '--push needs a registry to push to', {
@@ -49,6 +50,8 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
   }
   const engines = chooseEngines(options.engine, manifest, pushing);
   const selected = options.only?.length ? selectImages(graph, options.only) : graph;
+  const configs = new Map(manifest.images.map((i) => [i.name, i]));
+  checkExtraTags(options.tag ?? [], selected.order, configs);
   const registry = new RegistryClient({ insecureRegistries: manifest.insecureRegistries, env: ctx.env });
   const frozen = Boolean(options.frozen);
   const dryRun = Boolean(options.dryRun);
@@ -58,7 +61,6 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
     resolver: registry,
     write: !dryRun,
   });
-  const configs = new Map(manifest.images.map((i) => [i.name, i]));
   const logDir = options.logDir ?? path.join(manifest.dir, '.pinyard', 'logs');
   const progress = ctx.json ? ctx.stderr : ctx.stdout;
   const { hooks, logFile } = chooseReporters({
@@ -87,7 +89,10 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
   const planned = new Set<string>();
   const placements = new Map<string, string>();
   const durations = new Map<string, number>();
-  const repositoryOf = (name: string) => (manifest.registry ? `${manifest.registry}/${name}` : name);
+  const repositoryOf = (name: string) => {
+    const repository = configs.get(name)?.repository ?? name;
+    return manifest.registry ? `${manifest.registry}/${repository}` : repository;
+  };
   // One pull token for every repository whose content tag is looked up, not one per repository.
   if (pushing)
     await registry.authorizePulls(nodes.map(({ name }) => parseReference(`${repositoryOf(name)}:x`)));
@@ -179,4 +184,25 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
   };
   hooks.onRunFinished(summary);
   return succeeded ? ExitCode.ok : ExitCode.failed;
+}
+
+/**
+ * `--tag` gives every image of the run the same extra tags: two images of one repository would both claim
+ * it, and the second would move the first's tag. Refused before any work.
+ */
+function checkExtraTags(tags: string[], names: string[], configs: Map<string, ImageConfig>): void {
+  if (tags.length === 0) return;
+  const byRepository = new Map<string, string[]>();
+  for (const name of names) {
+    const repository = configs.get(name)?.repository ?? name;
+    byRepository.set(repository, [...(byRepository.get(repository) ?? []), name]);
+  }
+  for (const [repository, images] of byRepository) {
+    if (images.length < 2) continue;
+    throw new PinyardError(
+      'PINYARD_USAGE',
+      `--tag ${tags[0]} would be given to ${images.join(' and ')}, which share repository ${repository}`,
+      { hint: 'run them one at a time with --only, or tag them in images.yml' },
+    );
+  }
 }

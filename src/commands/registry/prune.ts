@@ -15,7 +15,7 @@ import {
 } from '../../retention/index.js';
 import { type AnswerInput, confirm } from './confirm.js';
 import { ensureDeleteAllowed } from './delete-probe.js';
-import { environmentTags, homeRepository } from './environments.js';
+import { environmentTags, homeRepository, repositoryOfImage } from './environments.js';
 import { ImageDescriber } from './image-summary.js';
 import { openSession } from './session.js';
 import { tagDigestsIfAny } from './tag-digests.js';
@@ -51,10 +51,11 @@ export async function registryPruneCommand(
       hint: 'set `registry:` in images.yml (host[:port][/namespace])',
     });
   }
-  const images = selectImages(manifest, names);
+  // Retention is per repository: images that share one share its content tags and protect each other's.
+  const repositories = [...new Set(selectImages(manifest, names).map((n) => repositoryOfImage(manifest, n)))];
   const describer = new ImageDescriber(client);
-  const plan = (name: string) => planRepository(client, describer, manifest, name, options.keep);
-  const plans = await Promise.all(images.map(plan));
+  const plan = (repository: string) => planRepository(client, describer, manifest, repository, options.keep);
+  const plans = await Promise.all(repositories.map(plan));
   const result: PruneResult = {
     dryRun: Boolean(options.dryRun),
     keep: options.keep,
@@ -127,13 +128,13 @@ async function planRepository(
   client: RegistryClient,
   describer: ImageDescriber,
   manifest: ProjectManifest,
-  name: string,
+  treeRepository: string,
   keep: number,
 ): Promise<RepositoryPlan> {
-  const repository = homeRepository(manifest, name)!;
+  const repository = homeRepository(manifest, treeRepository)!;
   const [tags, environments] = await Promise.all([
     tagDigestsIfAny(client, repository),
-    environmentTags(client, manifest, name),
+    environmentTags(client, manifest, treeRepository),
   ]);
   const unreadable = environments.find((e) => e.problem);
   if (unreadable?.problem) {
@@ -181,7 +182,7 @@ async function planRepository(
       return { digest, tags: contentTags.sort(), ...(created ? { created } : {}) };
     }),
   );
-  return { name, repository, decisions: planRetention({ candidates, protectedBy, keep }) };
+  return { name: treeRepository, repository, decisions: planRetention({ candidates, protectedBy, keep }) };
 }
 
 function selectImages(manifest: ProjectManifest, names: string[]): string[] {
