@@ -10,8 +10,9 @@ import {
 import { isPinyardError, PinyardError } from '../errors.js';
 import { fileProblem } from '../file-problem.js';
 import { buildImageGraph, type ImageGraph } from '../graph/index.js';
-import { type ImageConfig, type LoadedManifest, loadManifest } from '../manifest/index.js';
+import { type ImageConfig, type LoadedManifest, readManifest } from '../manifest/index.js';
 import { inFileOrder } from '../manifest/yaml-document.js';
+import { formatPath } from '../manifest/yaml-positions.js';
 
 export interface Project extends LoadedManifest {
   dockerfiles: Map<string, ParsedDockerfile>;
@@ -38,14 +39,24 @@ export async function loadProject(
   cwd: string,
   options: LoadProjectOptions = {},
 ): Promise<Project> {
-  const loaded = await loadManifest(manifestFile, cwd);
+  const { problems: manifestProblems, ...loaded } = await readManifest(manifestFile, cwd);
   const { manifest } = loaded;
   const build = options.buildPlatform ?? hostPlatform();
   const dockerfiles = new Map<string, ParsedDockerfile>();
   const texts = new Map<string, string>();
-  const problems: PinyardError[] = [];
+  const problems: PinyardError[] = manifestProblems.map((p) =>
+    p.hint
+      ? p
+      : new PinyardError(p.code, p.message, {
+          ...(p.position ? { position: p.position } : {}),
+          hint: 'see the images.yml reference in the README',
+        }),
+  );
   const reader = new DockerfileReader(cwd);
-  for (const image of manifest.images) {
+  // An image whose context or Dockerfile images.yml already reports as missing is not read: that would only
+  // repeat the problem. Every other Dockerfile is read, and its problems reported in the same run.
+  const flagged = new Set(manifestProblems.flatMap((p) => imageOfProblem(p, manifest.images)));
+  for (const image of manifest.images.filter((i) => !flagged.has(i.name))) {
     const outcome = reader.read(image, loaded, buildPlatforms(image.platform, build));
     if (outcome instanceof PinyardError) problems.push(outcome);
     else {
@@ -83,7 +94,7 @@ export async function loadProject(
         );
       }
     }
-    throw collect(problems);
+    throw collect(problems, loaded.parsed.file);
   }
   const graph = buildImageGraph(inputs, graphOptions);
   return { ...loaded, dockerfiles, texts, graph };
@@ -217,14 +228,30 @@ function dockerfileOutsideContext(
   );
 }
 
-function collect(problems: PinyardError[]): PinyardError {
-  const all = inFileOrder(problems);
+/** The image whose context or Dockerfile a manifest problem is about (`images.app.context: …`). */
+function imageOfProblem(problem: PinyardError, images: ImageConfig[]): string[] {
+  const about = (name: string, key: string) =>
+    problem.message.startsWith(`${formatPath(['images', name, key])}:`);
+  return images.filter((i) => about(i.name, 'context') || about(i.name, 'dockerfile')).map((i) => i.name);
+}
+
+function collect(problems: PinyardError[], manifestFile: string): PinyardError {
+  // images.yml first, then each Dockerfile: the order a user reads and fixes them in.
+  const sorted = inFileOrder(problems);
+  const all = [
+    ...sorted.filter((p) => p.position?.file === manifestFile),
+    ...sorted.filter((p) => p.position?.file !== manifestFile),
+  ];
   const [first] = all;
   if (all.length === 1 && first) return first;
   const files = new Set(all.map((p) => p.position?.file)).size;
-  return new PinyardError(
-    all.every((p) => p.code === first?.code) && first ? first.code : 'PINYARD_DOCKERFILE_INVALID',
-    `${all.length} problems in ${files} file${files === 1 ? '' : 's'}`,
-    { details: all },
-  );
+  // A manifest problem first decides the code: it is the first thing to fix.
+  const code =
+    all.find((p) => p.code.startsWith('PINYARD_MANIFEST'))?.code ??
+    first?.code ??
+    'PINYARD_DOCKERFILE_INVALID';
+  return new PinyardError(code, `${all.length} problems in ${files} file${files === 1 ? '' : 's'}`, {
+    details: all,
+    hint: 'each problem says what to do; see the images.yml reference in the README',
+  });
 }

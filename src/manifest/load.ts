@@ -19,6 +19,27 @@ export interface LoadedManifest {
  * rule problems are reported together, in file order (the rules run on the valid rest of a bad file).
  */
 export async function loadManifest(file: string, cwd = process.cwd()): Promise<LoadedManifest> {
+  const { problems, ...loaded } = await readManifest(file, cwd);
+  if (problems.length > 0) {
+    throw manifestError(
+      'PINYARD_MANIFEST_INVALID',
+      loaded.parsed.file,
+      problems,
+      'see the images.yml reference in the README',
+    );
+  }
+  return loaded;
+}
+
+/**
+ * Like loadManifest, but a manifest with schema or rule problems is returned with them (in file order) and
+ * its valid rest, so that a caller can add the problems of the files it names (the Dockerfiles) to the same
+ * report. A file that cannot be read or is not YAML still throws.
+ */
+export async function readManifest(
+  file: string,
+  cwd = process.cwd(),
+): Promise<LoadedManifest & { problems: PinyardError[] }> {
   const absolute = path.resolve(cwd, file);
   const display = path.relative(cwd, absolute) || file;
   let text: string;
@@ -33,13 +54,5 @@ export async function loadManifest(file: string, cwd = process.cwd()): Promise<L
   const { parsed, problems } = readManifestText(text, display);
   const manifest = normalizeManifest(parsed, absolute);
   problems.push(...checkManifestRules(parsed, manifest));
-  if (problems.length > 0) {
-    throw manifestError(
-      'PINYARD_MANIFEST_INVALID',
-      display,
-      inFileOrder(problems),
-      'see the images.yml reference in the README',
-    );
-  }
-  return { manifest, parsed };
+  return { manifest, parsed, problems: inFileOrder(problems) };
 }

@@ -64,6 +64,34 @@ describe('the Dockerfiles of a project, read at load time', () => {
     ]);
   });
 
+  it("reports images.yml's problems and the other images' Dockerfile problems together", async () => {
+    const root = tempProject({
+      'images.yml':
+        'version: 1\nimages:\n  a: { context: a, tags: ["bad tag"] }\n  b: { context: b }\n  gone: { context: gone }\n',
+      'a/Dockerfile': 'FROM alpine AS 1st\n',
+      'b/Dockerfile': 'FROM Alpine\n',
+    });
+    const { code, error } = await planError(root);
+    expect(code).toBe(2);
+    expect(error.code).toBe('PINYARD_MANIFEST_INVALID');
+    expect(located(error)).toEqual([
+      'images.yml:3:27: images.a.tags[0]: "bad tag" is not a valid tag',
+      'images.yml:5:20: images.gone.context: directory gone does not exist',
+      'a/Dockerfile:1:16: invalid stage name "1st"',
+      expect.stringMatching(/^b\/Dockerfile:1:6: invalid image reference "Alpine"/),
+    ]);
+  });
+
+  it("names the image's own args entry in a Dockerfile hint, not a placeholder", async () => {
+    const root = tempProject({
+      'images.yml': 'version: 1\nimages:\n  web: { context: web }\n',
+      'web/Dockerfile': 'ARG BASE\nFROM $BASE\n',
+    });
+    const { error } = await planError(root);
+    expect(error.message).toBe('FROM $BASE is empty after substitution');
+    expect(error.hint).toContain('images.web.args.BASE in images.yml');
+  });
+
   it('reads a Dockerfile with a UTF-8 byte order mark with line 1 where the editor shows it', async () => {
     const root = tempProject({
       'images.yml': 'version: 1\nimages:\n  a: { context: a }\n',
@@ -148,5 +176,5 @@ describe('the Dockerfiles of a project, read at load time', () => {
     const lock = await asNobody(['lock', '--check']);
     expect(lock.exitCode, lock.stderr).toBe(2);
     expect(lock.stderr).toContain('cannot read images.lock: permission denied');
-  });
+  }, 60_000);
 });
