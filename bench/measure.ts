@@ -14,7 +14,12 @@ const rssReporter = fileURLToPath(new URL('./report-rss.mjs', import.meta.url));
  */
 export function measureNode(args: string[], cwd: string, expectedStatus = 0): Measurement {
   const started = performance.now();
-  const child = spawnSync(process.execPath, ['--import', rssReporter, ...args], { cwd, encoding: 'utf8' });
+  const child = spawnSync(process.execPath, ['--import', rssReporter, ...args], {
+    cwd,
+    encoding: 'utf8',
+    // A big tree's plan is megabytes of JSON: all of it is read, none of it kept.
+    maxBuffer: 1 << 30,
+  });
   const wallMs = performance.now() - started;
   if (child.status !== expectedStatus)
     throw new Error(`node ${args.join(' ')} exited ${child.status}: ${child.stderr}`);
