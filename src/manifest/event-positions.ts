@@ -158,7 +158,9 @@ function buildTree(
         // A quoted scalar's range starts inside its quotes; the user's eye (and `yaml`) starts at the quote.
         const quoted =
           event.style === SCALAR_STYLE.SINGLE_QUOTED || event.style === SCALAR_STYLE.DOUBLE_QUOTED;
-        const node: PositionNode = { kind: 'scalar', start: event.valueStart - (quoted ? 1 : 0), event };
+        const block = event.style === SCALAR_STYLE.LITERAL_BLOCK || event.style === SCALAR_STYLE.FOLDED_BLOCK;
+        const start = block ? blockHeader(text, event.valueStart) : event.valueStart - (quoted ? 1 : 0);
+        const node: PositionNode = { kind: 'scalar', start, event };
         anchored(event, node);
         add(node);
         break;
@@ -179,6 +181,16 @@ function buildTree(
     }
   }
   return root;
+}
+
+/** A block scalar's range starts at its content; `yaml` (and the eye) start at its `|` or `>` indicator. */
+function blockHeader(text: string, contentStart: number): number {
+  const lineStart = text.lastIndexOf('\n', contentStart - 1) + 1;
+  const headerStart = text.lastIndexOf('\n', lineStart - 2) + 1;
+  const header = /[|>][-+0-9]*[ \t]*(?:#.*)?$/.exec(
+    text.slice(headerStart, Math.max(headerStart, lineStart - 1)),
+  );
+  return header ? headerStart + header.index : contentStart;
 }
 
 function lineStarts(text: string): number[] {
