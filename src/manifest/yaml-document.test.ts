@@ -38,4 +38,15 @@ describe('readYamlDocument (the `yaml` path, for files js-yaml refuses)', () => 
     const { problems } = readYamlDocument(text, 'f.yml', 'PINYARD_MANIFEST_SYNTAX');
     expect(problems[0]?.located).toBe('f.yml:2:4: this { is never closed with }');
   });
+
+  it.each([
+    ['a:\n\tb: 1\n', 'f.yml:2:1: a tab indents this line: YAML indents with spaces'],
+    ['a: 1\nb: "open\nc: 2\n', 'f.yml:2:4: this quoted text is never closed with "'],
+    ['a: [1, 2]]\n', 'f.yml:1:10: YAML syntax: unexpected ] here'],
+    ['a: @x\n', 'f.yml:1:4: YAML syntax: a plain value cannot start with @'],
+  ])('says %j in its own words, where the slip is', (text, expected) => {
+    const { problems } = readYamlDocument(text, 'f.yml', 'PINYARD_MANIFEST_SYNTAX');
+    expect(problems[0]?.located).toBe(expected);
+    expect(problems[0]?.hint).toBeTruthy();
+  });
 });

@@ -86,6 +86,58 @@ function syntaxProblem(
       hint: `close the ${unclosed[1] === 'sequence' ? 'list' : 'map'} with ${close} on the same line, or write it as an indented block`,
     };
   }
+  const quote = /^Missing closing (["'])quote/.exec(message)?.[1];
+  if (quote) {
+    // Noticed at the end of the file or the next key; the slip is the quote that opened the text.
+    const opened = text.lastIndexOf(quote, Math.max(0, offset - 1));
+    return {
+      message: `this quoted text is never closed with ${quote}`,
+      offset: opened === -1 ? offset : opened,
+      hint: `end it with ${quote} on the same line`,
+    };
+  }
+  const token = /^Unexpected .* token in YAML stream: "(.*)"$/.exec(message)?.[1];
+  switch (code) {
+    case 'TAB_AS_INDENT':
+      return {
+        message: 'a tab indents this line: YAML indents with spaces',
+        offset,
+        hint: 'replace the tab with spaces',
+      };
+    case 'BAD_SCALAR_START':
+      return {
+        message: `YAML syntax: a plain value cannot start with ${message.slice(-1)}`,
+        offset,
+        hint: 'write the value in quotes',
+      };
+    case 'MULTILINE_IMPLICIT_KEY':
+      return {
+        message: 'YAML syntax: a key must fit on one line',
+        offset,
+        hint: 'is a ":" missing after the key, or the indentation off?',
+      };
+    case 'BAD_INDENT':
+      return {
+        message: 'YAML syntax: this line is not indented like the entries it belongs with',
+        offset,
+        hint: 'line up the keys of one map (and the items of one list) in the same column',
+      };
+    case 'UNEXPECTED_TOKEN':
+      if (token !== undefined) {
+        return {
+          message: `YAML syntax: unexpected ${token} here`,
+          offset,
+          hint: 'remove it, or check the brackets and indentation before it',
+        };
+      }
+  }
+  if (/^Nested mappings are not allowed in compact mappings/.test(message)) {
+    return {
+      message: 'YAML syntax: a value cannot be a "key: value" on the same line',
+      offset,
+      hint: 'put a nested map on its own indented lines, or quote the value if ": " belongs to it',
+    };
+  }
   return { message: `YAML syntax: ${message.split('\n')[0]}`, offset };
 }
 
