@@ -12,11 +12,17 @@ const rssReporter = fileURLToPath(new URL('./report-rss.mjs', import.meta.url));
  * Runs a Node program as a user would (a fresh process) and reports its wall time and peak RSS; the
  * RSS comes from the child itself at exit (getrusage), so nothing outside Node is needed.
  */
-export function measureNode(args: string[], cwd: string): Measurement {
+export function measureNode(args: string[], cwd: string, expectedStatus = 0): Measurement {
   const started = performance.now();
-  const child = spawnSync(process.execPath, ['--import', rssReporter, ...args], { cwd, encoding: 'utf8' });
+  const child = spawnSync(process.execPath, ['--import', rssReporter, ...args], {
+    cwd,
+    encoding: 'utf8',
+    // A big tree's plan is megabytes of JSON: all of it is read, none of it kept.
+    maxBuffer: 1 << 30,
+  });
   const wallMs = performance.now() - started;
-  if (child.status !== 0) throw new Error(`node ${args.join(' ')} exited ${child.status}: ${child.stderr}`);
+  if (child.status !== expectedStatus)
+    throw new Error(`node ${args.join(' ')} exited ${child.status}: ${child.stderr}`);
   const rss = /pinyard-bench-maxrss=(\d+)/.exec(child.stderr);
   if (!rss) throw new Error('the child did not report its peak RSS');
   return { wallMs, peakRssMiB: Number(rss[1]) / 1024 };

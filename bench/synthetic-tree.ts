@@ -28,3 +28,23 @@ export function writeSyntheticTree(count: number, shape: TreeShape): string {
   writeFileSync(path.join(root, 'images.yml'), `${lines.join('\n')}\n`);
   return root;
 }
+
+/**
+ * A 5 MB images.yml: `count` images sharing one context and Dockerfile, each with its own tag and build arg
+ * (the issue's stress file). With `typo`, the last image's `context` key is misspelt, so the file is refused
+ * on its last line.
+ */
+export function writeBigManifest(count: number, typo: boolean): string {
+  const root = mkdtempSync(path.join(tmpdir(), `pinyard-bench-big-${count}-`));
+  mkdirSync(path.join(root, 'images', 'shared'), { recursive: true });
+  writeFileSync(path.join(root, 'images', 'shared', 'Dockerfile'), 'ARG VERSION\nFROM alpine:3.20\n');
+  const lines = ['version: 1', 'registry: registry.example.com/bench', 'images:'];
+  for (let i = 0; i < count; i++) {
+    const key = typo && i === count - 1 ? 'contxt' : 'context';
+    lines.push(
+      `  image-${String(i).padStart(5, '0')}: { ${key}: images/shared, tags: ["1.${i}"], args: { VERSION: "${i}" } }`,
+    );
+  }
+  writeFileSync(path.join(root, 'images.yml'), `${lines.join('\n')}\n`);
+  return root;
+}

@@ -38,6 +38,8 @@ export const ErrorCodes = {
   PINYARD_BUILDER: ExitCode.badInput,
   PINYARD_UNKNOWN_IMAGE: ExitCode.badInput,
   PINYARD_CYCLE: ExitCode.badInput,
+  /** A warning made an error by --strict: a FROM naming a tree repository that no image of it matches. */
+  PINYARD_STRICT_WARNING: ExitCode.badInput,
   PINYARD_LOCK_INVALID: ExitCode.badInput,
   PINYARD_LOCK_STALE: ExitCode.failed,
   /** Another pinyard run is updating images.lock in the same directory (it holds `.images.lock.lock`). */

@@ -12,6 +12,8 @@ export interface CommandContext {
   /** images.yml path as the user gave it (-f), relative to cwd. */
   manifestFile: string;
   json: boolean;
+  /** `--strict`: warnings (a FROM that names the tree's repository but none of its images) are errors. */
+  strict?: boolean;
   stdout: Output;
   stderr: Output;
   env: NodeJS.ProcessEnv;

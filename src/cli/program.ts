@@ -4,12 +4,15 @@ import type { PlanOptions } from '../commands/plan.js';
 import type { PromoteOptions } from '../commands/promote/index.js';
 import type { PruneOptions } from '../commands/registry/prune.js';
 import { PinyardError } from '../errors.js';
+import { closeMatches } from '../graph/did-you-mean.js';
+import { isValidTag } from '../reference/index.js';
 import { parseDuration } from '../retention/index.js';
 import type { CommandContext } from './io.js';
 
 export interface GlobalOptions {
   file: string;
   json: boolean;
+  strict: boolean;
 }
 
 /**
@@ -17,7 +20,7 @@ export interface GlobalOptions {
  * load dockerode or the registry client. An action returns its exit code through `setExitCode`.
  */
 export function buildProgram(
-  base: Omit<CommandContext, 'manifestFile' | 'json'>,
+  base: Omit<CommandContext, 'manifestFile' | 'json' | 'strict'>,
   setExitCode: (code: number) => void,
 ): Command {
   const program = new Command('pinyard')
@@ -26,16 +29,18 @@ export function buildProgram(
     )
     .option('-f, --file <path>', 'the manifest', 'images.yml')
     .option('--json', 'machine-readable output (and errors) on stdout', false)
-    .showHelpAfterError('(run pinyard --help for usage)')
+    .option('--strict', 'treat warnings about images.yml and Dockerfiles as errors (exit 2)', false)
     .configureOutput({
       writeOut: (s) => base.stdout.write(s),
       writeErr: (s) => base.stderr.write(s),
+      // Usage errors are printed by run() in pinyard's words (and as JSON under --json), never commander's.
+      outputError: () => {},
     })
     .exitOverride();
 
   const context = (): CommandContext => {
     const globals = program.opts<GlobalOptions>();
-    return { ...base, manifestFile: globals.file, json: globals.json };
+    return { ...base, manifestFile: globals.file, json: globals.json, strict: globals.strict };
   };
 
   program
@@ -118,6 +123,9 @@ export function buildProgram(
       "where each image's build log is kept (default .pinyard/logs beside images.yml)",
     )
     .action(async (options: BuildOptions) => {
+      // Every argument is checked before any work: a bad --tag found after the builds and pushes would
+      // leave a run that did everything but what was asked last.
+      checkTags(options.tag ?? [], '--tag');
       const { buildCommand } = await import('../commands/build/index.js');
       setExitCode(await buildCommand(context(), options));
     });
@@ -177,6 +185,7 @@ export function buildProgram(
     .argument('<reference>', 'app:1.4, app@sha256:…, or in full')
     .option('--platform <os/arch>', 'whose config to show for a multi-platform image (default linux/amd64)')
     .action(async (reference: string, options: { platform?: string }) => {
+      if (options.platform !== undefined) checkPlatform(options.platform);
       const { registryInspectCommand } = await import('../commands/registry/inspect.js');
       setExitCode(await registryInspectCommand(context(), reference, options));
     });
@@ -198,7 +207,9 @@ export function buildProgram(
       'newest content-tagged digests to keep per image',
       (value: string) => {
         if (!/^\d+$/.test(value)) {
-          throw new PinyardError('PINYARD_USAGE', `--keep must be a whole number from 0, not "${value}"`);
+          throw new PinyardError('PINYARD_USAGE', `--keep must be a whole number from 0, not "${value}"`, {
+            hint: 'give how many of the newest content-tagged builds to keep per image, e.g. --keep 10 (0 keeps only what tags and environments use)',
+          });
         }
         return Number(value);
       },
@@ -229,8 +240,10 @@ export function buildProgram(
 
 function positiveInteger(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) {
-    throw new PinyardError('PINYARD_USAGE', `--concurrency must be a whole number from 1, not "${value}"`);
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < 1) {
+    throw new PinyardError('PINYARD_USAGE', `--concurrency must be a whole number from 1, not "${value}"`, {
+      hint: 'it is how many builds run at once on each engine, e.g. --concurrency 2 (the default)',
+    });
   }
   return n;
 }
@@ -247,13 +260,68 @@ function failOnList(value: string, previous: Array<'behind' | 'stale'> | undefin
   return [...(previous ?? []), ...(items as Array<'behind' | 'stale'>)];
 }
 
-/** Commander reports usage problems by throwing; they are bad input (exit 2) like any other. */
+function checkTags(tags: string[], flag: string): void {
+  for (const tag of tags) {
+    if (!isValidTag(tag)) {
+      throw new PinyardError('PINYARD_USAGE', `${flag} "${tag}" is not a valid tag`, {
+        hint: 'a tag is 1 to 128 characters of letters, digits, "_", "." and "-", not starting with "." or "-"',
+      });
+    }
+  }
+}
+
+function checkPlatform(platform: string): void {
+  if (!/^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/.test(platform)) {
+    throw new PinyardError('PINYARD_USAGE', `--platform "${platform}" is not a platform`, {
+      hint: 'write os/arch[/variant] in lower case, e.g. linux/amd64 or linux/arm/v7',
+    });
+  }
+}
+
+/**
+ * Commander reports usage problems by throwing; they are bad input (exit 2) like any other, said in
+ * pinyard's words. Help that was asked for is not an error; help shown because no command was given is
+ * (commander printed the usage on stderr already).
+ */
 export function usageError(error: CommanderError): PinyardError | undefined {
-  if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code))
-    return undefined;
-  return new PinyardError('PINYARD_USAGE', error.message.replace(/^error: /, ''), {
-    hint: 'run pinyard --help for usage',
+  if (['commander.helpDisplayed', 'commander.version'].includes(error.code)) return undefined;
+  if (error.code === 'commander.help') {
+    if (error.exitCode === 0) return undefined;
+    return new PinyardError('PINYARD_USAGE', 'no command given', {
+      hint: 'name a command (the usage above lists them), or run pinyard --help',
+    });
+  }
+  const [first = '', ...rest] = error.message.replace(/^error: /, '').split('\n');
+  const suggestion = rest.map((line) => /^\(Did you mean (.+)\?\)$/.exec(line)?.[1]).find(Boolean);
+  return new PinyardError('PINYARD_USAGE', `${first}${suggestion ? ` (did you mean ${suggestion}?)` : ''}`, {
+    hint: 'run pinyard --help for usage (pinyard <command> --help for a command)',
   });
+}
+
+/**
+ * `pinyard help <command>` for a command that does not exist: commander would show the general help and
+ * succeed; it is a typo (exit 2), with the command it most likely meant.
+ */
+export function unknownHelpTopic(argv: string[], program: Command): PinyardError | undefined {
+  const words = argv.filter((a) => !a.startsWith('-'));
+  if (words[0] !== 'help' || words.length < 2) return undefined;
+  let command: Command | undefined = program;
+  for (const word of words.slice(1)) {
+    const next: Command | undefined = command.commands.find(
+      (c) => c.name() === word || c.aliases().includes(word),
+    );
+    if (!next) {
+      const known = command.commands.map((c) => c.name());
+      const [suggestion] = closeMatches(word, known);
+      return new PinyardError(
+        'PINYARD_USAGE',
+        `help: there is no command "${word}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
+        { hint: `commands: ${known.join(', ')}` },
+      );
+    }
+    command = next;
+  }
+  return undefined;
 }
 
 export { CommanderError };

@@ -2,7 +2,6 @@ import type { PinyardError } from '../errors.js';
 import { writeCommand } from '../report/github/actions-output.js';
 import { inGithubActions } from '../report/github/environment-files.js';
 import { errorAnnotations } from '../report/github/error-annotations.js';
-import { stripControls } from '../text/control-characters.js';
 import type { CommandContext } from './io.js';
 
 /**
@@ -25,11 +24,24 @@ export function reportError(
     ctx.stdout.write(`${JSON.stringify({ version: 1, error: error.toJSON() }, null, 2)}\n`);
     return;
   }
-  const lines = [`pinyard: ${error.located} (${error.code})`];
+  const lines = [`pinyard: ${visible(error.located)} (${error.code})`];
   for (const detail of error.details) {
-    lines.push(`  ${detail.located}`);
-    if (detail.hint && detail.hint !== error.hint) lines.push(`    hint: ${detail.hint}`);
+    lines.push(`  ${visible(detail.located)}`);
+    if (detail.hint && detail.hint !== error.hint) lines.push(`    hint: ${visible(detail.hint)}`);
   }
-  if (error.hint) lines.push(`hint: ${error.hint}`);
-  ctx.stderr.write(`${stripControls(lines.join('\n'))}\n`);
+  if (error.hint) lines.push(`hint: ${visible(error.hint)}`);
+  ctx.stderr.write(`${lines.join('\n')}\n`);
+}
+
+/**
+ * A message may quote what a file holds (a key of a binary file fed as images.yml, a Dockerfile word): its
+ * control characters (escape sequences, carriage returns, bidirectional overrides) are shown as escapes, so
+ * they can neither garble nor disguise the terminal's text.
+ */
+export function visible(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (ch) => {
+    const code = ch.charCodeAt(0);
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
+  });
 }

@@ -3,7 +3,7 @@ import { ActionsOutput } from '../report/github/actions-output.js';
 import { inGithubActions } from '../report/github/environment-files.js';
 import { maskSecrets } from '../report/github/mask-secrets.js';
 import type { CommandContext } from './io.js';
-import { buildProgram, CommanderError, usageError } from './program.js';
+import { buildProgram, CommanderError, unknownHelpTopic, usageError } from './program.js';
 import { reportError } from './report-error.js';
 
 /**
@@ -12,7 +12,7 @@ import { reportError } from './report-error.js';
  */
 export async function run(
   argv: string[],
-  given: Omit<CommandContext, 'manifestFile' | 'json'>,
+  given: Omit<CommandContext, 'manifestFile' | 'json' | 'strict'>,
 ): Promise<number> {
   let exitCode: number = ExitCode.ok;
   const json = argv.includes('--json');
@@ -33,13 +33,15 @@ export async function run(
   // groups (and their stop-commands windows) go to: stdout, or stderr when stdout holds the JSON.
   const stopMasking = actions ? maskSecrets(json ? base.stderr : base.stdout) : undefined;
   try {
+    const unknownTopic = unknownHelpTopic(argv, program);
+    if (unknownTopic) throw unknownTopic;
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
       const usage = usageError(error);
       if (!usage) return ExitCode.ok;
-      if (json) reportError(usage, { ...base, json });
+      reportError(usage, { ...base, json });
       return usage.exitCode;
     }
     if (isPinyardError(error)) {

@@ -15,7 +15,7 @@ import {
 import { REFS_IN_FLIGHT } from '../lock/resolve.js';
 import { RegistryClient } from '../registry/index.js';
 import { renderLockChanges } from '../report/lock-changes.js';
-import { loadProject } from './load-project.js';
+import { loadCommandProject } from './command-project.js';
 
 export interface LockOptions {
   check?: boolean;
@@ -28,7 +28,7 @@ export interface LockOptions {
  * written unless every ref resolved; `--check` writes nothing and fails when the lock is stale.
  */
 export async function lockCommand(ctx: CommandContext, options: LockOptions): Promise<number> {
-  const project = await loadProject(ctx.manifestFile, ctx.cwd);
+  const project = await loadCommandProject(ctx);
   const { manifest } = project;
   const lockPath = path.join(manifest.dir, 'images.lock');
   const lockDisplay = path.relative(ctx.cwd, lockPath) || 'images.lock';
@@ -44,7 +44,7 @@ export async function lockCommand(ctx: CommandContext, options: LockOptions): Pr
 async function lockUnderHold(
   ctx: CommandContext,
   options: LockOptions,
-  { manifest, graph }: Awaited<ReturnType<typeof loadProject>>,
+  { manifest, graph }: Awaited<ReturnType<typeof loadCommandProject>>,
   lockPath: string,
   lockDisplay: string,
 ): Promise<number> {

@@ -8,7 +8,7 @@ import {
   renderMermaid,
   renderTree,
 } from '../report/plan/index.js';
-import { loadProject } from './load-project.js';
+import { loadCommandProject } from './command-project.js';
 
 export interface PlanOptions {
   format: 'tree' | 'json' | 'mermaid' | 'dot' | 'github-matrix';
@@ -26,7 +26,7 @@ const renderers = {
 };
 
 export async function planCommand(ctx: CommandContext, options: PlanOptions): Promise<number> {
-  const project = await loadProject(ctx.manifestFile, ctx.cwd);
+  const project = await loadCommandProject(ctx);
   const graph = options.only?.length ? selectImages(project.graph, options.only) : project.graph;
   // --json is the global switch for machine output; it means the json format here.
   const platforms = new Map(

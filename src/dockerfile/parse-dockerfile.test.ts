@@ -4,8 +4,11 @@ import { parseDockerfile } from './parse-dockerfile.js';
 
 const file = 'images/app/Dockerfile';
 
+/** An arm64 image built on an amd64 engine: every platform ARG has a value that shows where it came from. */
+const platforms = { target: 'linux/arm64', build: 'linux/amd64' };
+
 function parse(text: string, args?: Record<string, string>) {
-  return parseDockerfile(text, { file, image: 'app', ...(args ? { args } : {}) });
+  return parseDockerfile(text, { file, image: 'app', platforms, ...(args ? { args } : {}) });
 }
 
 function failure(text: string, args?: Record<string, string>): PinyardError {
@@ -40,7 +43,7 @@ describe('parseDockerfile: stages', () => {
           resolved: 'golang:1.22',
           range: { start: { line: 2, column: 32 }, end: { line: 2, column: 43 } },
         },
-        platform: '$BUILDPLATFORM',
+        platform: 'linux/amd64',
         kind: 'image',
         line: 2,
         column: 1,
@@ -134,14 +137,56 @@ describe('parseDockerfile: ARG substitution in FROM', () => {
     expect(parsed.globalArgs).toEqual({ A: '1', B: 'b', C: '12' });
   });
 
-  it('substitutes in --platform and leaves the platform ARGs docker sets as written', () => {
+  it('substitutes in --platform, with the values docker gives the platform ARGs', () => {
     const parsed = parse(
-      'ARG OS=linux\nFROM --platform=$OS/${TARGETARCH} a\nFROM --platform=${BUILDPLATFORM:-linux/amd64} b\n',
+      'ARG OS=linux\nFROM --platform=$OS/${TARGETARCH} a\nFROM --platform=${BUILDPLATFORM:-linux/s390x} b\n',
     );
-    expect(parsed.stages.map((s) => s.platform)).toEqual([
-      'linux/${TARGETARCH}',
-      '${BUILDPLATFORM:-linux/amd64}',
-    ]);
+    expect(parsed.stages.map((s) => s.platform)).toEqual(['linux/arm64', 'linux/amd64']);
+  });
+
+  it.each([
+    // docker-stacks / BuildKit style: a stage per OS or arch, picked by the platform ARGs docker predefines.
+    ['FROM alpine AS build-linux\nFROM build-$TARGETOS\n', 'build-linux', 'stage'],
+    ['FROM alpine:3.20-$TARGETARCH\n', 'alpine:3.20-arm64', 'image'],
+    ['FROM busybox:${TARGETARCH}${TARGETVARIANT:+-$TARGETVARIANT}\n', 'busybox:arm64', 'image'],
+    ['FROM --platform=$BUILDPLATFORM golang:1.22-$BUILDOS-$BUILDARCH\n', 'golang:1.22-linux-amd64', 'image'],
+    ['ARG TARGETARCH\nFROM alpine:$TARGETARCH\n', 'alpine:arm64', 'image'],
+    ['ARG TARGETARCH=riscv64\nFROM alpine:$TARGETARCH\n', 'alpine:riscv64', 'image'],
+  ])('gives the platform ARGs their values in FROM: %j → %s', (text, resolved, kind) => {
+    const stage = parse(text).stages.at(-1)!;
+    expect(stage.image.resolved).toBe(resolved);
+    expect(stage.kind).toBe(kind);
+  });
+
+  it('reads the platform ARGs for the platforms it is given: a variant, and the host by default', () => {
+    const arm = parseDockerfile(
+      'FROM x:$TARGETPLATFORM-$TARGETVARIANT\n'.replace('$TARGETPLATFORM', '$TARGETOS'),
+      {
+        file,
+        platforms: { target: 'linux/arm/v7', build: 'linux/amd64' },
+      },
+    );
+    expect(arm.stages[0]?.image.resolved).toBe('x:linux-v7');
+    const host = parseDockerfile('FROM x:$BUILDOS\n', { file });
+    expect(host.stages[0]?.image.resolved).toBe('x:linux');
+  });
+
+  it.each([
+    // BuildKit's shell lexer (frontend/dockerfile/shell/lex.go) in FROM, as its own Dockerfiles use it.
+    ['ARG GO_VERSION=1.22.3\nFROM golang:${GO_VERSION%.*}-alpine\n', 'golang:1.22-alpine'],
+    ['ARG GO_VERSION=1.22.3\nFROM golang:${GO_VERSION%%.*}\n', 'golang:1'],
+    ['ARG IMG=docker.io/library/alpine:3.20\nFROM ${IMG#docker.io/}\n', 'library/alpine:3.20'],
+    ['ARG IMG=docker.io/library/alpine:3.20\nFROM alpine:${IMG##*:}\n', 'alpine:3.20'],
+    ['ARG V=3.20.1\nFROM alpine:${V/.1/}\n', 'alpine:3.20'],
+    ['ARG V=a_b_c\nFROM x:${V//_/-}\n', 'x:a-b-c'],
+  ])('expands pattern substitution like BuildKit: %j → %s', (text, resolved) => {
+    expect(parse(text).stages[0]?.image.resolved).toBe(resolved);
+  });
+
+  it('expands an ARG without a value to nothing inside a longer FROM word, as docker does', () => {
+    const parsed = parse('ARG VARIANT\nFROM busybox:stable${VARIANT}\n');
+    expect(parsed.stages[0]?.image).toMatchObject({ resolved: 'busybox:stable', args: ['VARIANT'] });
+    expect(parse('ARG V\nFROM alpine:${V-3.20}\n').stages[0]?.image.resolved).toBe('alpine:3.20');
   });
 
   it('gives a platform ARG the value the Dockerfile declares for it', () => {
@@ -238,7 +283,12 @@ describe('parseDockerfile: errors', () => {
     ['FROM alpine AS 1st\n', 'invalid stage name "1st"', 1, 16],
     ['FROM alpine AS base\nFROM debian AS Base\n', 'duplicate stage name "base"', 2, 16],
     ['FROM alpine:${TAG\n', `missing '}' in "alpine:\${TAG"`, 1, 13],
-    ['FROM ${BASE#x}\n', 'pattern substitution ${BASE#…} is not supported in "${BASE#x}"', 1, 6],
+    [
+      'ARG BASE=a\nFROM ${BASE#\\x}\n',
+      `invalid pattern (\\x) in substitution: invalid escape '\\x' in "\${BASE#\\x}"`,
+      2,
+      6,
+    ],
     ['ARG BASE=\nFROM $BASE\n', 'FROM $BASE is empty after substitution', 2, 6],
     ['ARG P=\nFROM --platform=$P alpine\n', '--platform=$P is empty after substitution', 2, 6],
     ['FROM alpine\nCOPY --from /a /b\n', '--from needs a value', 2, 6],
@@ -260,11 +310,11 @@ describe('parseDockerfile: errors', () => {
     expect(error.hint).toBeTruthy();
   });
 
-  it('points at an ARG without a value and says where to give it one', () => {
-    const error = failure('ARG BASE\nARG TAG=1\nFROM \\\n  ${BASE}:$TAG\n');
-    expect(error.located).toBe('images/app/Dockerfile:4:3: FROM uses $BASE, but ARG BASE has no value');
+  it('refuses a FROM that an ARG without a value leaves empty, and says where to give it one', () => {
+    const error = failure('ARG BASE\nARG TAG=1\nFROM \\\n  ${BASE}\n');
+    expect(error.located).toBe('images/app/Dockerfile:4:3: FROM ${BASE} is empty after substitution');
     expect(error.hint).toBe(
-      'give it a default in the ARG line (ARG BASE=<value>) or a value under images.app.args in images.yml',
+      'give ARG BASE a value: a default in the Dockerfile (ARG BASE=<image>) or images.app.args.BASE in images.yml',
     );
   });
 
@@ -276,10 +326,27 @@ describe('parseDockerfile: errors', () => {
     expect(error.hint).toContain('declare ARG TAG=<value> before the first FROM');
   });
 
-  it('refuses a platform ARG in the image, whose value only exists per platform at build time', () => {
-    const error = failure('FROM alpine-$TARGETARCH\n');
-    expect(error.message).toBe('FROM uses $TARGETARCH, which docker sets per target platform while building');
-    expect(error.position).toEqual({ file, line: 1, column: 13 });
+  it('suggests a declared ARG or a platform ARG for a misspelt variable', () => {
+    const platform = failure('FROM --platform=$BULIDPLATFORM golang AS build\n');
+    expect(platform.message).toBe(
+      'FROM --platform uses $BULIDPLATFORM, but no ARG BULIDPLATFORM is declared before the first FROM (did you mean $BUILDPLATFORM?)',
+    );
+    expect(platform.hint).toBe(
+      'write $BUILDPLATFORM, or declare ARG BULIDPLATFORM=<value> before the first FROM',
+    );
+    const declared = failure('ARG BASE_IMAGE=alpine\nFROM $BASE_IMGAE\n');
+    expect(declared.message).toContain('(did you mean $BASE_IMAGE?)');
+    expect(declared.position).toEqual({ file, line: 2, column: 6 });
+  });
+
+  it('says that ${V:?message} needs a value, with the message', () => {
+    const error = failure('ARG BASE\nFROM ${BASE:?pass-BASE-as-a-build-arg}\n');
+    expect(error.located).toBe(
+      'images/app/Dockerfile:2:6: $BASE has no value, and the Dockerfile requires one: pass-BASE-as-a-build-arg',
+    );
+    expect(error.hint).toBe(
+      'give ARG BASE a value: a default in the Dockerfile or images.app.args.BASE in images.yml',
+    );
   });
 
   it('refuses an undeclared variable in --platform', () => {

@@ -1,6 +1,7 @@
 import { Arg, Copy, DockerfileParser, From, type Instruction, Run } from 'dockerfile-ast';
 import { PinyardError } from '../errors.js';
-import { PLATFORM_ARGS } from './platform-args.js';
+import { closeMatches } from '../graph/did-you-mean.js';
+import { buildPlatforms, PLATFORM_ARGS, platformArgValues } from './platform-args.js';
 import { SourceText, toTextRange, type ZeroBasedPosition } from './source-text.js';
 import type {
   CopyFromInstruction,
@@ -39,6 +40,8 @@ class DockerfileReader {
   private readonly dockerfile: ReturnType<typeof DockerfileParser.parse>;
   private readonly escape: string;
   private readonly globalArgs: Record<string, string | undefined> = {};
+  /** Platform ARGs docker predefines; a declared global ARG of the same name takes over. */
+  private readonly platformArgs: Record<string, string>;
   private readonly stages: FromInstruction[] = [];
   private readonly pending: PendingCopyFrom[] = [];
 
@@ -49,7 +52,14 @@ class DockerfileReader {
     this.source = new SourceText(text);
     this.dockerfile = DockerfileParser.parse(text);
     this.escape = this.dockerfile.getEscapeCharacter();
+    this.platformArgs = platformArgValues(options.platforms ?? buildPlatforms(undefined));
   }
+
+  /** A global ARG's value in a FROM line: declared ARGs first, then docker's platform ARGs. */
+  private readonly globalValue = (name: string): string | undefined => {
+    if (Object.hasOwn(this.globalArgs, name)) return this.globalArgs[name] ?? this.platformArgs[name];
+    return this.platformArgs[name];
+  };
 
   read(): ParsedDockerfile {
     for (const instruction of this.dockerfile.getInstructions()) {
@@ -96,8 +106,7 @@ class DockerfileReader {
       } else if (valueRange) {
         // A default may use the ARGs declared before it, like a shell assignment.
         this.globalArgs[name] = this.expandRange(this.offset(valueRange.start), this.offset(valueRange.end), {
-          lookup: (n) => this.globalArgs[n],
-          keepUnset: (n) => PLATFORM_ARGS.has(n),
+          lookup: this.globalValue,
         }).value;
       } else if (!Object.hasOwn(this.globalArgs, name)) {
         this.globalArgs[name] = undefined;
@@ -166,7 +175,7 @@ class DockerfileReader {
           'write --platform=<os>/<arch>, e.g. --platform=linux/amd64',
         );
       }
-      platform = this.expandInFrom(valueRange, 'FROM --platform', (n) => PLATFORM_ARGS.has(n)).resolved;
+      platform = this.expandInFrom(valueRange, 'FROM --platform').resolved;
       if (platform === '') {
         throw this.invalid(
           `--platform=${flag.getValue()} is empty after substitution`,
@@ -195,50 +204,54 @@ class DockerfileReader {
   }
 
   private fromImageToken(range: Range): ImageToken {
-    const token = this.expandInFrom(range, 'FROM', () => false);
+    const token = this.expandInFrom(range, 'FROM');
     if (token.resolved === '') {
+      const [arg] = token.args ?? [];
       throw this.invalid(
         `FROM ${token.raw} is empty after substitution`,
         this.offset(range.start),
-        'give the ARG it uses a value',
+        arg === undefined
+          ? 'name the base image: FROM <image>[:<tag>]'
+          : `give ARG ${arg} a value: a default in the Dockerfile (ARG ${arg}=<image>) or ${this.argsPath(arg)} in images.yml`,
       );
     }
     return token;
   }
 
-  /** Substitutes global ARGs in a FROM word; a variable without a value is an error unless `keep` says so. */
-  private expandInFrom(range: Range, where: string, keep: (name: string) => boolean): ImageToken {
+  /** `images.app.args.BASE` (the image's own name when the caller gave it). */
+  private argsPath(arg: string): string {
+    return `images.${this.options.image ?? '<image>'}.args.${arg}`;
+  }
+
+  /**
+   * Substitutes the global ARGs in a FROM word as docker does: an ARG declared without a value is empty.
+   * A variable no ARG declares is refused (docker would read it as empty too, and only warn): it is a typo
+   * far more often than an intent, and the wrong image would be pulled.
+   */
+  private expandInFrom(range: Range, where: string): ImageToken {
+    const used = new Set<string>();
     const { token, unset, offsets } = this.expandToken(range, {
-      lookup: (n) => this.globalArgs[n],
-      keepUnset: keep,
+      lookup: (n) => {
+        if (Object.hasOwn(this.globalArgs, n)) used.add(n);
+        return this.globalValue(n);
+      },
     });
-    const [missing] = unset;
-    if (missing) throw this.missingArg(where, missing, offsets);
-    return token;
+    // Unset is fine for a declared ARG (docker substitutes ''), not for a name no ARG declares.
+    const missing = unset.find((u) => !Object.hasOwn(this.globalArgs, u.name));
+    if (missing) throw this.undeclaredArg(where, missing, offsets);
+    return used.size ? { ...token, args: [...used] } : token;
   }
 
-  private missingArg(where: string, use: VariableUse, offsets: number[]): PinyardError {
+  private undeclaredArg(where: string, use: VariableUse, offsets: number[]): PinyardError {
     const { name } = use;
-    const at = offsets[use.offset]!;
-    if (Object.hasOwn(this.globalArgs, name)) {
-      const under = `images.${this.options.image ?? '<name>'}.args`;
-      return this.invalid(
-        `${where} uses $${name}, but ARG ${name} has no value`,
-        at,
-        `give it a default in the ARG line (ARG ${name}=<value>) or a value under ${under} in images.yml`,
-      );
-    }
-    if (PLATFORM_ARGS.has(name)) {
-      return this.invalid(
-        `${where} uses $${name}, which docker sets per target platform while building`,
-        at,
-        `pinyard resolves base images before building: write the platform into the reference, or declare ARG ${name}=<value> before the first FROM`,
-      );
-    }
+    const known = [...Object.keys(this.globalArgs), ...PLATFORM_ARGS];
+    const [suggestion] = closeMatches(name, known);
     return this.invalid(
-      `${where} uses $${name}, but no ARG ${name} is declared before the first FROM`,
-      at,
-      `declare ARG ${name}=<value> before the first FROM: ARGs declared inside a stage are not visible to FROM`,
+      `${where} uses $${name}, but no ARG ${name} is declared before the first FROM${suggestion ? ` (did you mean $${suggestion}?)` : ''}`,
+      offsets[use.offset]!,
+      suggestion
+        ? `write $${suggestion}, or declare ARG ${name}=<value> before the first FROM`
+        : `declare ARG ${name}=<value> before the first FROM: ARGs declared inside a stage are not visible to FROM`,
     );
   }
 
@@ -369,11 +382,19 @@ class DockerfileReader {
   ): { value: string; unset: VariableUse[]; offsets: number[] } {
     const logical = this.source.logical(start, end, this.escape);
     const result = expandWord(logical.text, { ...lookup, escape: this.escape });
+    if (!result.ok && result.required) {
+      const { name, message } = result.required;
+      throw this.invalid(
+        `$${name} has no value, and the Dockerfile requires one: ${message}`,
+        logical.offsets[result.offset]!,
+        `give ARG ${name} a value: a default in the Dockerfile or ${this.argsPath(name)} in images.yml`,
+      );
+    }
     if (!result.ok) {
       throw this.invalid(
         `${result.message} in "${logical.text}"`,
         logical.offsets[result.offset]!,
-        `write $NAME, \${NAME}, \${NAME:-default} or \${NAME:+alternative} (Dockerfile reference, "Environment replacement")`,
+        `write $NAME, \${NAME}, \${NAME:-default}, \${NAME:+alternative}, \${NAME#pattern}, \${NAME%pattern} or \${NAME/pattern/replacement} (Dockerfile reference, "Environment replacement")`,
       );
     }
     return { value: result.value, unset: result.unset, offsets: logical.offsets };

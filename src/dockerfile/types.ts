@@ -1,3 +1,5 @@
+import type { BuildPlatforms } from './platform-args.js';
+
 /** A span of a Dockerfile: 1-based lines and columns (UTF-16 code units, like editors), end exclusive. */
 export interface TextRange {
   start: { line: number; column: number };
@@ -12,6 +14,8 @@ export interface ImageToken {
   resolved: string;
   /** Where `raw` sits in the file; `rewriteImageRefs` replaces exactly this span. */
   range: TextRange;
+  /** The ARGs declared in the Dockerfile whose values made `resolved` (for hints at images.<name>.args). */
+  args?: string[];
 }
 
 export interface FromInstruction {
@@ -19,10 +23,7 @@ export interface FromInstruction {
   /** The `AS` name, lower-cased as docker does. */
   stageName?: string;
   image: ImageToken;
-  /**
-   * The --platform value after substitution. Platform ARGs docker sets per build (`$BUILDPLATFORM`,
-   * `$TARGETARCH`, …) stay as written unless the Dockerfile gives them a value.
-   */
+  /** The --platform value after substitution, platform ARGs (`$BUILDPLATFORM`, …) included. */
   platform?: string;
   /** 'stage' when the image names an earlier stage of this Dockerfile. */
   kind: 'image' | 'stage' | 'scratch';
@@ -67,4 +68,9 @@ export interface ParseDockerfileOptions {
   args?: Record<string, string>;
   /** Name of the image in images.yml, to point hints at `images.<image>.args`. */
   image?: string;
+  /**
+   * The platforms docker's platform ARGs (`$TARGETARCH`, `$BUILDPLATFORM`, …) stand for; default: a Linux
+   * engine on this machine's architecture (hostPlatform), for both.
+   */
+  platforms?: BuildPlatforms;
 }

@@ -2,9 +2,11 @@
  * Shell-like expansion of one Dockerfile word, as docker's builder does it for FROM, ARG defaults and
  * flag values (moby/buildkit frontend/dockerfile/shell/lex.go): quotes are removed, the escape
  * character escapes, and `$V`, `${V}`, `${V:-word}`, `${V-word}`, `${V:+word}`, `${V+word}`,
- * `${V:?message}` and `${V?message}` are substituted. Pattern forms (`${V#…}`, `${V%…}`, `${V/…}`)
- * are refused: pinyard would have to reimplement docker's glob matching to agree with it.
+ * `${V:?message}`, `${V?message}` and BuildKit's pattern forms `${V#p}`, `${V##p}`, `${V%p}`, `${V%%p}`,
+ * `${V/p/r}`, `${V//p/r}` are substituted. Hand-written: no library implements BuildKit's lexer, and a FROM
+ * must resolve to exactly the reference docker pulls.
  */
+import { PatternError, replacePattern, trimPrefix, trimSuffix } from './shell-pattern.js';
 
 /** A variable whose missing value the word needed, at its `$` (offset into the word). */
 export interface VariableUse {
@@ -23,7 +25,13 @@ export interface WordExpansionOptions {
 
 export type WordExpansion =
   | { ok: true; value: string; unset: VariableUse[] }
-  | { ok: false; message: string; offset: number };
+  | {
+      ok: false;
+      message: string;
+      offset: number;
+      /** Set for `${V:?message}` / `${V?message}` whose variable is missing: not a syntax error. */
+      required?: { name: string; message: string };
+    };
 
 export function expandWord(word: string, options: WordExpansionOptions): WordExpansion {
   const lexer = new Lexer(word, options);
@@ -31,7 +39,14 @@ export function expandWord(word: string, options: WordExpansionOptions): WordExp
     const { value, unset } = lexer.processUntil();
     return { ok: true, value, unset };
   } catch (e) {
-    if (e instanceof SyntaxFailure) return { ok: false, message: e.message, offset: e.offset };
+    if (e instanceof SyntaxFailure) {
+      return {
+        ok: false,
+        message: e.message,
+        offset: e.offset,
+        ...(e.required ? { required: e.required } : {}),
+      };
+    }
     throw e;
   }
 }
@@ -40,6 +55,7 @@ class SyntaxFailure extends Error {
   constructor(
     message: string,
     readonly offset: number,
+    readonly required?: { name: string; message: string },
   ) {
     super(message);
   }
@@ -70,9 +86,15 @@ class Lexer {
     return this.word[this.pos++];
   }
 
-  /** Up to the end of the word, or past the `}` that closes the `${` at `openedAt`. */
-  processUntil(openedAt?: number): Piece {
-    const stop = openedAt === undefined ? undefined : '}';
+  /**
+   * Up to the end of the word, or past `stop` (the `}` or `/` of the `${` at `openedAt`). With `raw`, escapes
+   * are kept as written: a pattern gives them their meaning (BuildKit's rawEscapes).
+   */
+  processUntil(
+    openedAt?: number,
+    stop: '}' | '/' | undefined = openedAt === undefined ? undefined : '}',
+    raw = false,
+  ): Piece {
     let value = '';
     const unset: VariableUse[] = [];
     while (this.pos < this.word.length) {
@@ -95,6 +117,7 @@ class Lexer {
         this.pos++;
         if (ch === this.options.escape) {
           const escaped = this.next();
+          if (raw) value += ch;
           if (escaped === undefined) break;
           value += escaped;
         } else {
@@ -102,7 +125,7 @@ class Lexer {
         }
       }
     }
-    if (openedAt !== undefined) throw new SyntaxFailure("missing '}'", openedAt);
+    if (openedAt !== undefined) throw new SyntaxFailure(`missing '${stop}'`, openedAt);
     return { value, unset };
   }
 
@@ -164,6 +187,7 @@ class Lexer {
     const modifierStart = this.pos;
     let modifier = this.next();
     if (modifier === '}') return this.substitute(name, start);
+    if (modifier === '/') return this.replace(name, start);
     const colon = modifier === ':';
     if (colon) modifier = this.next();
     if (modifier === undefined) throw new SyntaxFailure("missing '}'", start);
@@ -171,11 +195,59 @@ class Lexer {
       const alternative = this.processUntil(start);
       return this.modify(name, start, modifier, colon, alternative);
     }
-    if (modifier === '#' || modifier === '%' || modifier === '/') {
-      throw new SyntaxFailure(`pattern substitution \${${name}${modifier}…} is not supported`, start);
+    if (modifier === '#' || modifier === '%') {
+      const pattern = this.processUntil(start, '}', true);
+      return this.trim(name, start, modifier, pattern);
     }
     const shown = this.word.slice(modifierStart, this.pos);
     throw new SyntaxFailure(`unsupported modifier (${shown}) in substitution`, start);
+  }
+
+  /** `${V#p}`, `${V##p}`, `${V%p}`, `${V%%p}`: the doubled form removes the longest match. */
+  private trim(name: string, start: number, modifier: '#' | '%', written: Piece): Piece {
+    const kept = this.keptAsWritten(name, start);
+    if (kept) return kept;
+    const greedy = written.value.startsWith(modifier);
+    const pattern = greedy ? written.value.slice(1) : written.value;
+    const { value, unset } = this.valueOf(name, start);
+    const trimmed = this.withPattern(pattern, start, () =>
+      modifier === '#' ? trimPrefix(value, pattern, greedy) : trimSuffix(value, pattern, greedy),
+    );
+    return { value: trimmed, unset: [...unset, ...written.unset] };
+  }
+
+  /** `${V/p/r}` replaces the first match, `${V//p/r}` every match. */
+  private replace(name: string, start: number): Piece {
+    const all = this.peek() === '/';
+    if (all) this.pos++;
+    const pattern = this.processUntil(start, '/', true);
+    const replacement = this.processUntil(start, '}', true);
+    const kept = this.keptAsWritten(name, start);
+    if (kept) return kept;
+    const { value, unset } = this.valueOf(name, start);
+    const replaced = this.withPattern(pattern.value, start, () =>
+      replacePattern(value, pattern.value, replacement.value, all),
+    );
+    return { value: replaced, unset: [...unset, ...pattern.unset, ...replacement.unset] };
+  }
+
+  private withPattern(pattern: string, start: number, apply: () => string): string {
+    try {
+      return apply();
+    } catch (e) {
+      if (!(e instanceof PatternError)) throw e;
+      throw new SyntaxFailure(`invalid pattern (${pattern}) in substitution: ${e.message}`, start);
+    }
+  }
+
+  private keptAsWritten(name: string, start: number): Piece | undefined {
+    if (this.options.lookup(name) !== undefined || !this.options.keepUnset?.(name)) return undefined;
+    return { value: this.word.slice(start, this.pos), unset: [] };
+  }
+
+  private valueOf(name: string, start: number): Piece {
+    const value = this.options.lookup(name);
+    return value === undefined ? { value: '', unset: [{ name, offset: start }] } : { value, unset: [] };
   }
 
   /** `$V` or `${V}`. */
@@ -200,7 +272,8 @@ class Lexer {
       case '?': {
         if (!missing) return { value: value!, unset: [] };
         const reason = value === undefined ? 'is not allowed to be unset' : 'is not allowed to be empty';
-        throw new SyntaxFailure(`${name}: ${word.value || reason}`, start);
+        const message = word.value || reason;
+        throw new SyntaxFailure(`${name}: ${message}`, start, { name, message });
       }
     }
   }

@@ -5,14 +5,17 @@ import { buildImageGraph, type ImageGraphOptions } from './build-image-graph.js'
 
 /** images.yml-like input: name -> Dockerfile text (and build args, human tags). */
 function graphOf(
-  dockerfiles: Record<string, string | { text: string; args?: Record<string, string>; tags?: string[] }>,
+  dockerfiles: Record<
+    string,
+    string | { text: string; args?: Record<string, string>; tags?: string[]; target?: string }
+  >,
   options?: ImageGraphOptions,
 ) {
   const inputs = Object.entries(dockerfiles).map(([name, spec]) => {
-    const { text, args, tags } = typeof spec === 'string' ? { text: spec } : spec;
+    const { text, args, tags, target } = typeof spec === 'string' ? { text: spec } : spec;
     const file = `images/${name}/Dockerfile`;
     const dockerfile = parseDockerfile(text, { file, image: name, ...(args ? { args } : {}) });
-    return { name, dockerfile, ...(tags ? { tags } : {}) };
+    return { name, dockerfile, ...(tags ? { tags } : {}), ...(target ? { target } : {}) };
   });
   return buildImageGraph(inputs, options);
 }
@@ -37,6 +40,7 @@ describe('buildImageGraph', () => {
     expect([...graph.images.keys()]).toEqual(['app', 'base-alpine', 'tools']);
     expect(graph.images.get('app')).toEqual({
       name: 'app',
+      base: 'base-alpine',
       parents: ['base-alpine', 'tools'],
       parentSites: {
         'base-alpine': [
@@ -61,6 +65,25 @@ describe('buildImageGraph', () => {
       ],
     });
     expect(graph.images.get('tools')?.upstream).toEqual([]);
+    // tools' last stage is scratch: that is what it stands on, whatever it copies.
+    expect(graph.images.get('tools')?.base).toBe('');
+  });
+
+  it("records what the built stage stands on through its stage chain, not the last FROM's image", () => {
+    // docker-stacks' foundation shape: the final stage is built on ubuntu through a stage; a tool image
+    // that only serves a RUN --mount comes later in the file.
+    const graph = graphOf({
+      foundation: [
+        'ARG ROOT_IMAGE=ubuntu:24.04',
+        'FROM ${ROOT_IMAGE} AS root',
+        'FROM mambaorg/micromamba:2 AS micromamba',
+        'FROM root',
+        'RUN --mount=type=bind,from=micromamba,source=/bin/micromamba,target=/m true',
+      ].join('\n'),
+      minimal: { text: 'FROM foundation AS build\nFROM alpine AS unused\n', target: 'build' },
+    });
+    expect(graph.images.get('foundation')?.base).toBe('docker.io/library/ubuntu:24.04');
+    expect(graph.images.get('minimal')?.base).toBe('foundation');
   });
 
   it('substitutes build args before deciding what a FROM refers to', () => {
@@ -145,6 +168,21 @@ describe('buildImageGraph', () => {
     expect(error.located).toMatch(
       /^images\/app\/Dockerfile:3:3: invalid image reference "Alpine:3.20" \(from \$\{BASE\}:3.20\): .*lowercase/,
     );
+    expect(error.hint).toBe(
+      "the reference comes from ARG BASE: give it a value docker accepts in images.yml (images.app.args.BASE) or as the ARG's default",
+    );
+  });
+
+  it("points an invalid reference made of an ARG default at the image's args (kubeflow's ARG BASE_IMG=<ubuntu>)", () => {
+    const error = thrown(() => graphOf({ 'jupyter-base': 'ARG BASE_IMG=<ubuntu>\nFROM $BASE_IMG\n' }));
+    expect(error.located).toMatch(
+      /^images\/jupyter-base\/Dockerfile:2:6: invalid image reference "<ubuntu>" \(from \$BASE_IMG\)/,
+    );
+    expect(error.hint).toContain('images.jupyter-base.args.BASE_IMG');
+  });
+
+  it('keeps the generic hint for a reference written out in the FROM line', () => {
+    const error = thrown(() => graphOf({ app: 'FROM Alpine:3.20\n' }));
     expect(error.hint).toContain('alpine:3.20');
   });
 

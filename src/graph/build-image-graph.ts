@@ -1,5 +1,6 @@
-import type { ImageToken, ParsedDockerfile } from '../dockerfile/index.js';
+import { finalBaseStage, type ImageToken, type ParsedDockerfile } from '../dockerfile/index.js';
 import { PinyardError } from '../errors.js';
+import { inFileOrder } from '../manifest/yaml-document.js';
 import { type ImageRefTarget, imageRefClassifier } from './image-ref-target.js';
 import { sequence } from './sequence.js';
 import type { EdgeSite, GraphImage, ImageGraph, UpstreamRef } from './types.js';
@@ -8,8 +9,12 @@ export interface ImageGraphInput {
   /** The image's name in images.yml. */
   name: string;
   dockerfile: ParsedDockerfile;
+  /** Its repository (default: its name): what `FROM repository:tag` names. */
+  repository?: string;
   /** Its human tags: `FROM name:tag` names it only with one of these (or with no tag). */
   tags?: string[];
+  /** The stage built (images.yml `target`); the last stage by default. */
+  target?: string;
 }
 
 export interface ImageGraphOptions {
@@ -33,34 +38,44 @@ const VIA_TEXT: Record<EdgeSite['via'], string> = {
 export function buildImageGraph(inputs: ImageGraphInput[], options: ImageGraphOptions = {}): ImageGraph {
   const classify = imageRefClassifier(inputs, options.registry);
   const problems: PinyardError[] = [];
+  const warnings: PinyardError[] = [];
   const images = new Map<string, GraphImage>();
   for (const input of [...inputs].sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    images.set(input.name, imageOf(input, classify, problems));
+    images.set(input.name, imageOf(input, classify, problems, warnings));
   }
   const [first, ...others] = problems;
   if (first) throw others.length ? withDetails(first, others) : first;
 
   const result = sequence(new Map([...images].map(([name, image]) => [name, image.parents])));
   if (!result.ok) throw cycleError(result.cycle, images);
-  return { images, order: result.order };
+  return { images, order: result.order, warnings: inFileOrder(warnings) };
 }
 
 function imageOf(
-  { name, dockerfile }: ImageGraphInput,
+  { name, dockerfile, target }: ImageGraphInput,
   classify: (resolved: string) => ImageRefTarget,
   problems: PinyardError[],
+  warnings: PinyardError[],
 ): GraphImage {
   const parentSites = new Map<string, EdgeSite[]>();
   const upstream = new Map<string, EdgeSite[]>();
   const add = (token: ImageToken, via: EdgeSite['via'], line: number, column: number) => {
     const target = classify(token.resolved);
     if (target.kind === 'invalid') {
-      problems.push(invalidReference(dockerfile.file, token, target.reason));
+      problems.push(invalidReference(name, dockerfile.file, token, target.reason));
       return;
     }
     const site: EdgeSite = { file: dockerfile.file, line, column, via, raw: token.raw };
     if (target.kind === 'image') append(parentSites, target.name, site);
     else append(upstream, target.ref, site);
+    if (target.kind === 'upstream' && target.warning) {
+      warnings.push(
+        new PinyardError('PINYARD_STRICT_WARNING', `${VIA_TEXT[via]} ${target.warning.message}`, {
+          position: { file: dockerfile.file, line: token.range.start.line, column: token.range.start.column },
+          hint: target.warning.hint,
+        }),
+      );
+    }
   };
   for (const stage of dockerfile.stages) {
     if (stage.kind === 'image') add(stage.image, 'from', stage.line, stage.column);
@@ -71,11 +86,20 @@ function imageOf(
   const syntax = dockerfile.syntaxImage;
   if (syntax) add(syntax.token, 'syntax', syntax.line, syntax.column);
   const parents = [...parentSites.keys()].sort();
+  const final = finalBaseStage(dockerfile, target);
+  let base: string | undefined;
+  if (final?.kind === 'scratch') base = '';
+  else if (final?.kind === 'image') {
+    const resolved = classify(final.image.resolved);
+    if (resolved.kind === 'image') base = resolved.name;
+    else if (resolved.kind === 'upstream') base = resolved.ref;
+  }
   return {
     name,
     parents,
     parentSites: Object.fromEntries(parents.map((p) => [p, parentSites.get(p)!])),
     upstream: [...upstream.keys()].sort().map((ref): UpstreamRef => ({ ref, sites: upstream.get(ref)! })),
+    ...(base !== undefined ? { base } : {}),
   };
 }
 
@@ -85,15 +109,17 @@ function append(map: Map<string, EdgeSite[]>, key: string, site: EdgeSite): void
   else map.set(key, [site]);
 }
 
-function invalidReference(file: string, token: ImageToken, reason: string): PinyardError {
+function invalidReference(name: string, file: string, token: ImageToken, reason: string): PinyardError {
   const substituted = token.raw === token.resolved ? '' : ` (from ${token.raw})`;
+  const args = token.args ?? [];
+  // A reference made of ARG values is fixed where the value comes from, not in the FROM line.
+  const hint = args.length
+    ? `the reference comes from ${args.map((a) => `ARG ${a}`).join(' and ')}: give ${args.length === 1 ? 'it' : 'them'} a value docker accepts in images.yml (${args.map((a) => `images.${name}.args.${a}`).join(', ')}) or as the ARG's default`
+    : 'write a reference docker accepts, e.g. alpine:3.20, registry.example.com/team/app:1.4 or app@sha256:<digest>';
   return new PinyardError(
     'PINYARD_DOCKERFILE_INVALID',
     `invalid image reference "${token.resolved}"${substituted}: ${reason}`,
-    {
-      position: { file, line: token.range.start.line, column: token.range.start.column },
-      hint: 'write a reference docker accepts, e.g. alpine:3.20, registry.example.com/team/app:1.4 or app@sha256:<digest>',
-    },
+    { position: { file, line: token.range.start.line, column: token.range.start.column }, hint },
   );
 }
 

@@ -1,3 +1,5 @@
+import type { PinyardError } from '../errors.js';
+
 /** Where a Dockerfile refers to a parent image or an upstream image. */
 export interface EdgeSite {
   file: string;
@@ -23,11 +25,21 @@ export interface GraphImage {
   parentSites: Record<string, EdgeSite[]>;
   /** Sorted by ref. */
   upstream: UpstreamRef[];
+  /**
+   * What the built stage stands on, following its chain of stages as docker builds it: a parent's name,
+   * an upstream ref, or '' for scratch. Undefined when no stage matches the target.
+   */
+  base?: string;
 }
 
 export interface ImageGraph {
   /** Keyed by name, iterated in name order. */
   images: Map<string, GraphImage>;
+  /**
+   * What reads differently from what it seems to say, in file order: a FROM that names a repository of
+   * the tree and yet none of its images. `--strict` makes them errors.
+   */
+  warnings?: PinyardError[];
   /** Build order: every image after its parents, ties broken by name. */
   order: string[];
 }

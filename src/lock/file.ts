@@ -3,6 +3,7 @@ import { open, readFile, rename, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { PinyardError } from '../errors.js';
+import { fileProblem } from '../file-problem.js';
 import { formatLock } from './format.js';
 import { parseLock } from './parse.js';
 import type { LockFile } from './schema.js';
@@ -14,7 +15,10 @@ export async function readLock(path: string, display: string): Promise<LockFile 
     text = await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
+    throw new PinyardError('PINYARD_LOCK_INVALID', `cannot read ${display}: ${fileProblem(error)}`, {
+      hint: 'images.lock must be a file pinyard can read: restore it from version control or remove it and run `pinyard lock`',
+      cause: error,
+    });
   }
   return parseLock(text, display);
 }

@@ -52,7 +52,31 @@ describe('images.lock', () => {
       `version: 1\nupstream:\n  alpine:3.20:\n    digest: ${d('a')}\n`,
       /^images\.lock:3:3: .*not in canonical form \(docker\.io\/library\/alpine:3\.20\)/,
     ],
-    ['broken YAML', 'version: 1\nupstream: {\n', /^images\.lock:\d+:\d+: YAML syntax/],
+    ['broken YAML', 'version: 1\nupstream: {\n', /^images\.lock:2:11: this \{ is never closed with \}/],
+    [
+      'a platform key that is not one, pointed at the key',
+      `version: 1\nupstream:\n  docker.io/library/alpine:3.20:\n    digest: ${d('a')}\n    platforms:\n      Linux/AMD64: ${d('b')}\n`,
+      /^images\.lock:6:7: upstream\."docker\.io\/library\/alpine:3\.20"\.platforms\."Linux\/AMD64": "Linux\/AMD64" is not a platform: write os\/arch\[\/variant\] in lower case, e\.g\. linux\/amd64/,
+    ],
+    [
+      'an alias without its anchor',
+      'version: 1\nupstream:\n  docker.io/library/alpine:3.20: *pinned\n',
+      /^images\.lock:3:34: alias \*pinned has no anchor &pinned before it/,
+    ],
+    [
+      'an alias bomb',
+      ['version: 1', 'x0: &a0 [x, x, x, x, x, x, x, x, x, x]']
+        .concat(
+          Array.from(
+            { length: 7 },
+            (_, i) => `x${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(', ')}]`,
+          ),
+        )
+        .concat(['upstream: {}'])
+        .join('\n'),
+      /^images\.lock:\d+:\d+: alias \*a6 expands to 11,111,111 values/,
+    ],
+    ['a missing version', 'upstream: {}\n', /^images\.lock:1:1: version is required/],
   ])('refuses %s with its position, as bad input', (_what, text, message) => {
     let error: PinyardError | undefined;
     try {

@@ -1,6 +1,7 @@
-import { LineCounter, parseDocument } from 'yaml';
 import { PinyardError } from '../errors.js';
-import { formatPath, positionOf, toPosition } from '../manifest/yaml-positions.js';
+import { schemaIssueMessage } from '../manifest/schema-messages.js';
+import { readYamlDocument, yamlData } from '../manifest/yaml-document.js';
+import { formatPath, positionOf } from '../manifest/yaml-positions.js';
 import { canonicalReference, tryParseReference } from '../reference/index.js';
 import { LockFile } from './schema.js';
 
@@ -11,8 +12,11 @@ const hint = 'images.lock is generated: restore it from version control or run `
  * line and column, and nothing is written over it.
  */
 export function parseLock(text: string, file: string): LockFile {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const { doc, lineCounter, problems } = readYamlDocument(
+    text.replace(/^\uFEFF/, ''),
+    file,
+    'PINYARD_LOCK_INVALID',
+  );
   const fail = (details: PinyardError[]) => {
     const [first] = details;
     if (details.length === 1 && first)
@@ -22,26 +26,23 @@ export function parseLock(text: string, file: string): LockFile {
       hint,
     });
   };
-  if (doc.errors.length > 0) {
-    throw fail(
-      doc.errors.map(
-        (e) =>
-          new PinyardError('PINYARD_LOCK_INVALID', `YAML syntax: ${e.message.split('\n')[0]}`, {
-            position: toPosition(lineCounter, file, e.pos[0]),
-          }),
-      ),
-    );
-  }
-  const result = LockFile.safeParse(doc.toJS() ?? {});
+  if (problems.length > 0) throw fail(problems);
+  const result = LockFile.safeParse(yamlData(doc) ?? {}, { reportInput: true });
   if (!result.success) {
     throw fail(
       result.error.issues.map((issue) => {
         const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
         const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+        // A record's key that fails its own check (a platform like Linux/AMD64) is the key's problem.
+        const onKey = keys.length > 0 || issue.code === 'invalid_key';
         const at = keys.length ? [...path, keys[0]!] : path;
-        const message = keys.length ? `unknown key "${keys.join('", "')}"` : issue.message;
-        return new PinyardError('PINYARD_LOCK_INVALID', `${formatPath(at)}: ${message}`, {
-          position: positionOf(doc, lineCounter, file, at, { key: keys.length > 0 }),
+        const message = keys.length
+          ? `${formatPath(at)}: unknown key "${keys.join('", "')}"`
+          : issue.code === 'invalid_key'
+            ? `${formatPath(at)}: "${String(path.at(-1))}" is not a platform: write os/arch[/variant] in lower case, e.g. linux/amd64 or linux/arm/v7`
+            : schemaIssueMessage(issue);
+        return new PinyardError('PINYARD_LOCK_INVALID', message, {
+          position: positionOf(doc, lineCounter, file, at, { key: onKey }),
         });
       }),
     );

@@ -1,4 +1,5 @@
 import { PinyardError } from '../errors.js';
+import { closeMatches } from '../graph/did-you-mean.js';
 import { descendants, type ImageGraph } from '../graph/index.js';
 import { parseReference } from '../reference/index.js';
 import type { LockedRef, LockFile } from './schema.js';
@@ -37,9 +38,10 @@ export function refsToResolve(graph: ImageGraph, lock: LockFile | undefined, mod
   const named = new Set(mode.kind === 'images' ? mode.names : []);
   for (const name of named) {
     if (!graph.images.has(name)) {
+      const [suggestion] = closeMatches(name, graph.images.keys());
       throw new PinyardError(
         'PINYARD_UNKNOWN_IMAGE',
-        `lock --update: "${name}" is not an image of images.yml`,
+        `lock --update: "${name}" is not an image of images.yml${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
         {
           hint: `images are: ${graph.order.join(', ')}`,
         },

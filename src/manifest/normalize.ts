@@ -5,6 +5,11 @@ import type { SecretSource } from './schema.js';
 /** An image of the manifest with defaults applied and paths made absolute. */
 export interface ImageConfig {
   name: string;
+  /**
+   * Its repository under the registry (and its name in a local engine): `repository:` in images.yml, else
+   * the image's name. Several images may share one, each holding its own tags.
+   */
+  repository: string;
   /** Absolute context directory. */
   context: string;
   /** Absolute Dockerfile path. */
@@ -30,7 +35,7 @@ export interface EnvironmentConfig {
   name: string;
   /** host[:port][/namespace]; the manifest's registry when the environment names none. */
   registry?: string;
-  /** Repository template, `{name}` by default. */
+  /** Repository template, `{name}` by default; `{name}` stands for an image's repository. */
   repository: string;
   requires?: string;
 }
@@ -63,6 +68,7 @@ export function normalizeManifest(parsed: ParsedManifest, absoluteFile: string):
       const context = path.resolve(dir, spec.context);
       return {
         name,
+        repository: spec.repository ?? name,
         context,
         dockerfile: path.resolve(context, spec.dockerfile ?? 'Dockerfile'),
         args: { ...spec.args },

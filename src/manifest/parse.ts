@@ -1,73 +1,142 @@
-import { load } from 'js-yaml';
-import { type Document, LineCounter, parseDocument } from 'yaml';
+import { CORE_SCHEMA, constructFromEvents, type Event, mergeTag, parseEvents } from 'js-yaml';
+import type { Document, LineCounter } from 'yaml';
 import type { z } from 'zod';
 import { PinyardError, type SourcePosition } from '../errors.js';
+import { eventAliasBomb, eventLocator } from './event-positions.js';
+import { salvageManifest } from './salvage.js';
 import { Manifest } from './schema.js';
-import { formatPath, type Path, positionOf, toPosition } from './yaml-positions.js';
+import { schemaIssueMessage } from './schema-messages.js';
+import {
+  aliasBombProblem,
+  EXPANDED_NODES_LIMIT,
+  inFileOrder,
+  readYamlDocument,
+  yamlData,
+} from './yaml-document.js';
+import { formatPath, type Path, positionOf } from './yaml-positions.js';
 
 /** A manifest as written (validated, not yet normalized) and a way back to the source of any of its paths. */
 export interface ParsedManifest {
   file: string;
   raw: Manifest;
   locate(path: Path, options?: { key?: boolean }): SourcePosition;
+  /**
+   * Paths (formatted: `images.app.context`) the schema refused and that `raw` lacks for that reason; rules
+   * skip what follows from them. Empty for a valid file.
+   */
+  dropped: ReadonlySet<string>;
 }
+
+/** The manifest as far as it is valid, and every schema problem, each at its place. */
+export interface ManifestReading {
+  parsed: ParsedManifest;
+  problems: PinyardError[];
+}
+
+const SCHEMA_HINT = 'see the images.yml reference in the README';
 
 /**
- * Parses images.yml text: YAML syntax first, then the zod schema. Every problem found is reported
- * at once, each at its file:line:col, so one run shows the user everything to fix.
+ * Parses images.yml text and validates it against the schema. A YAML problem (syntax, duplicate key, an
+ * alias without its anchor, an alias bomb) throws PINYARD_MANIFEST_SYNTAX with every such problem; schema
+ * problems are returned with the valid rest of the file, so the rules can report theirs in the same run.
  *
- * A valid file takes the fast path (js-yaml, several times faster than `yaml` on a big tree); the
- * source positions of `yaml` are computed only when there is a problem to point at.
+ * A file js-yaml reads takes the fast path (several times faster than `yaml` on a big tree), its positions
+ * taken from js-yaml's events when there is a problem to point at; `yaml`, slower but with the better
+ * messages, reads only a file js-yaml refuses. Both read merge keys (`<<: *defaults`); top-level keys
+ * starting with `x-` are ignored, a place for anchors.
  */
-export function parseManifest(text: string, file: string): ParsedManifest {
-  let data: unknown;
-  try {
-    data = load(text);
-  } catch {
-    // js-yaml refused the text: `yaml` says where and why, in the same words as every other error.
-    return parseWithPositions(text, file);
+export function readManifestText(text: string, file: string): ManifestReading {
+  const source = text.replace(/^\uFEFF/, '');
+  const read = readFast(source);
+  // js-yaml refused the text (or it holds several documents, or none): `yaml` says where and why, in the
+  // same words as every other error.
+  if (!read) return readWithPositions(source, file);
+  const bomb = eventAliasBomb(source, read.events, EXPANDED_NODES_LIMIT);
+  if (bomb) {
+    const { message, hint } = aliasBombProblem(bomb.anchor, bomb.size);
+    throw new PinyardError('PINYARD_MANIFEST_SYNTAX', message, {
+      position: positionOfOffset(source, file, bomb.offset),
+      hint,
+    });
   }
-  const result = Manifest.safeParse(data ?? {});
-  if (!result.success) return parseWithPositions(text, file);
-  let positions: ReturnType<typeof positionedDocument> | undefined;
+  const data = withoutExtensions(read.data);
+  const result = Manifest.safeParse(data, { reportInput: true });
+  // Positions come from js-yaml's own events: a big file is never parsed twice to point at one problem.
+  let locator: ReturnType<typeof eventLocator> | undefined;
   const locate = (path: Path, options?: { key?: boolean }) => {
-    positions ??= positionedDocument(text);
-    return positionOf(positions.doc, positions.lineCounter, file, path, options);
+    locator ??= eventLocator(source, read.events, file);
+    return locator(path, options);
   };
-  return { file, raw: result.data, locate };
+  if (result.success) return { parsed: { file, raw: result.data, locate, dropped: new Set() }, problems: [] };
+  const { raw, dropped } = salvageManifest(data);
+  return {
+    parsed: { file, raw, locate, dropped },
+    problems: inFileOrder(result.error.issues.flatMap((issue) => issueToErrors(issue, locate))),
+  };
 }
 
-function positionedDocument(text: string): { doc: Document; lineCounter: LineCounter } {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  return { doc, lineCounter };
+/** 1-based line and column of an offset, for the rare error found before any locator is built. */
+function positionOfOffset(source: string, file: string, offset: number): SourcePosition {
+  const before = source.slice(0, offset);
+  const lineStart = before.lastIndexOf('\n') + 1;
+  return { file, line: before.split('\n').length, column: offset - lineStart + 1 };
 }
 
-function parseWithPositions(text: string, file: string): ParsedManifest {
-  const { doc, lineCounter } = positionedDocument(text);
-  if (doc.errors.length > 0) {
-    const details = doc.errors.map(
-      (e) =>
-        new PinyardError('PINYARD_MANIFEST_SYNTAX', yamlMessage(e.code, e.message), {
-          position: toPosition(lineCounter, file, e.pos[0]),
-        }),
-    );
-    throw manifestError('PINYARD_MANIFEST_SYNTAX', file, details, 'fix the YAML syntax at the place shown');
+/** YAML 1.2 core schema with merge keys, as `yaml` reads it with `merge: true`; aliases share their value. */
+const FAST_SCHEMA = CORE_SCHEMA.withTags(mergeTag);
+
+function readFast(source: string): { data: unknown; events: Event[] } | undefined {
+  try {
+    const events = parseEvents(source, {});
+    const documents = constructFromEvents(events, { source, schema: FAST_SCHEMA, maxTotalMergeKeys: -1 });
+    if (documents.length !== 1 || documents[0] === null || documents[0] === undefined) return undefined;
+    return { data: documents[0], events };
+  } catch {
+    return undefined;
   }
-  const locate = (path: Path, options?: { key?: boolean }) =>
-    positionOf(doc, lineCounter, file, path, options);
-  const result = Manifest.safeParse(doc.toJS() ?? {});
-  if (!result.success) {
-    const details = result.error.issues.flatMap((issue) => issueToErrors(issue, locate));
-    throw manifestError(
-      'PINYARD_MANIFEST_INVALID',
-      file,
-      details,
-      'see the images.yml reference in the README',
-    );
+}
+
+/** Like readManifestText, but any schema problem throws too (for callers that have no rules to add). */
+export function parseManifest(text: string, file: string): ParsedManifest {
+  const { parsed, problems } = readManifestText(text, file);
+  if (problems.length) throw manifestError('PINYARD_MANIFEST_INVALID', file, problems, SCHEMA_HINT);
+  return parsed;
+}
+
+function readWithPositions(text: string, file: string): ManifestReading {
+  const { doc, lineCounter, problems } = readYamlDocument(text, file, 'PINYARD_MANIFEST_SYNTAX');
+  if (problems.length > 0) {
+    throw manifestError('PINYARD_MANIFEST_SYNTAX', file, problems, 'fix the YAML at the place shown');
   }
-  // js-yaml and yaml disagree on this text (a YAML 1.1 construct?); yaml's reading is the one validated.
-  return { file, raw: result.data, locate };
+  const locate = located(doc, lineCounter, file);
+  const read = yamlData(doc);
+  if (read === null || read === undefined) {
+    throw new PinyardError('PINYARD_MANIFEST_INVALID', `${file} is empty`, {
+      position: { file, line: 1, column: 1 },
+      hint: 'start it with `version: 1` and an `images:` map (see the images.yml reference in the README)',
+    });
+  }
+  const data = withoutExtensions(read);
+  const result = Manifest.safeParse(data, { reportInput: true });
+  if (result.success) {
+    // js-yaml and yaml disagree on this text (a YAML 1.1 construct?); yaml's reading is the one validated.
+    return { parsed: { file, raw: result.data, locate, dropped: new Set() }, problems: [] };
+  }
+  const { raw, dropped } = salvageManifest(data);
+  return {
+    parsed: { file, raw, locate, dropped },
+    problems: inFileOrder(result.error.issues.flatMap((issue) => issueToErrors(issue, locate))),
+  };
+}
+
+function located(doc: Document, lineCounter: LineCounter, file: string) {
+  return (path: Path, options?: { key?: boolean }) => positionOf(doc, lineCounter, file, path, options);
+}
+
+/** Top-level `x-…` keys hold anchors for the rest of the file (as in Compose files); they are not settings. */
+function withoutExtensions(data: unknown): unknown {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return data;
+  return Object.fromEntries(Object.entries(data).filter(([key]) => !key.startsWith('x-')));
 }
 
 function issueToErrors(
@@ -80,13 +149,15 @@ function issueToErrors(
       const keyPath = [...path, key];
       return new PinyardError('PINYARD_MANIFEST_INVALID', `${formatPath(keyPath)}: unknown key "${key}"`, {
         position: locate(keyPath, { key: true }),
-        hint: 'remove it or check its spelling against the images.yml reference',
+        hint:
+          path.length === 0
+            ? 'remove it or check its spelling against the images.yml reference (top-level keys starting with x- are ignored: a place for YAML anchors)'
+            : 'remove it or check its spelling against the images.yml reference',
       });
     });
   }
-  const where = path.length ? `${formatPath(path)}: ` : '';
   return [
-    new PinyardError('PINYARD_MANIFEST_INVALID', `${where}${issue.message}`, { position: locate(path) }),
+    new PinyardError('PINYARD_MANIFEST_INVALID', schemaIssueMessage(issue), { position: locate(path) }),
   ];
 }
 
@@ -102,9 +173,4 @@ export function manifestError(
     return new PinyardError(code, first.message, { position: first.position, hint: first.hint ?? hint });
   }
   return new PinyardError(code, `${file} has ${details.length} problems`, { details, hint });
-}
-
-function yamlMessage(code: string, message: string): string {
-  if (code === 'DUPLICATE_KEY') return 'duplicate key: a key may appear only once in a map';
-  return `YAML syntax: ${message.split('\n')[0]}`;
 }

@@ -14,13 +14,16 @@ import { formatPath, type Path } from './yaml-positions.js';
  */
 export function checkManifestRules(parsed: ParsedManifest, manifest: ProjectManifest): PinyardError[] {
   const problems: PinyardError[] = [];
-  const report = (p: Path, message: string, hint: string, key = false) =>
+  const report = (p: Path, message: string, hint: string, key = false) => {
+    // A rule about a field the schema already refused would only repeat that problem in other words.
+    if (parsed.dropped.has(formatPath(p))) return;
     problems.push(
       new PinyardError('PINYARD_MANIFEST_INVALID', `${formatPath(p)}: ${message}`, {
         position: parsed.locate(p, { key }),
         hint,
       }),
     );
+  };
   const raw = parsed.raw;
 
   if (raw.registry !== undefined) checkRegistry(raw.registry, ['registry'], report);
@@ -105,12 +108,18 @@ export function checkManifestRules(parsed: ParsedManifest, manifest: ProjectMani
     }
   }
 
+  checkSharedRepositories(manifest, report);
+
   const envNames = manifest.environments.map((e) => e.name);
   manifest.environments.forEach((env, index) => {
     const at = ['environments', env.name];
     const rawEnv = raw.environments?.[env.name];
     if (rawEnv?.registry !== undefined) checkRegistry(rawEnv.registry, [...at, 'registry'], report);
-    if (!env.registry) {
+    if (
+      !env.registry &&
+      !parsed.dropped.has('registry') &&
+      !parsed.dropped.has(formatPath([...at, 'registry']))
+    ) {
       report(
         at,
         'has no registry to promote to',
@@ -127,7 +136,13 @@ export function checkManifestRules(parsed: ParsedManifest, manifest: ProjectMani
     }
     if (env.requires !== undefined) {
       const required = envNames.indexOf(env.requires);
-      if (required === -1) {
+      if (env.requires === env.name) {
+        report(
+          [...at, 'requires'],
+          `environment "${env.name}" requires itself`,
+          'name the environment whose promotion must come first, or remove `requires:`',
+        );
+      } else if (required === -1) {
         report(
           [...at, 'requires'],
           `environment "${env.requires}" is not defined`,
@@ -143,6 +158,30 @@ export function checkManifestRules(parsed: ParsedManifest, manifest: ProjectMani
     }
   });
   return problems;
+}
+
+/**
+ * Images that share a repository (buildpack-deps' curl, scm and full images; a team's python:3.12-alpine
+ * beside python:3.12-bookworm) are told apart by their tags: no tag may belong to two of them.
+ */
+function checkSharedRepositories(
+  manifest: ProjectManifest,
+  report: (p: Path, message: string, hint: string, key?: boolean) => void,
+): void {
+  const owner = new Map<string, string>();
+  for (const image of manifest.images) {
+    image.tags.forEach((tag, i) => {
+      const key = `${image.repository}:${tag}`;
+      const other = owner.get(key);
+      if (other !== undefined && other !== image.name) {
+        report(
+          ['images', image.name, 'tags', i],
+          `tag "${tag}" is also a tag of image "${other}" in repository ${image.repository}`,
+          'images that share a repository are told apart by their tags: give each its own',
+        );
+      } else owner.set(key, image.name);
+    });
+  }
 }
 
 function checkRegistry(

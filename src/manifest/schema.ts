@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describeValue } from './schema-messages.js';
 
 /**
  * images.yml v1, the one boundary schema of the manifest. The JSON Schema in schema/images.schema.json is
@@ -10,11 +11,18 @@ import { z } from 'zod';
 
 const quotedString = (what: string) =>
   z.string({
-    error: (issue) =>
-      issue.input === undefined
-        ? `${what} is required`
-        : `${what} must be a string; YAML read ${JSON.stringify(issue.input)} as a ${typeof issue.input}, so write it in quotes`,
+    error: (issue) => {
+      // Only the type is this schema's to say; length and pattern checks carry their own messages.
+      if (issue.code !== 'invalid_type') return undefined;
+      if (issue.input === undefined) return `${what} is required`;
+      if (typeof issue.input === 'number' || typeof issue.input === 'boolean') {
+        return `${what} must be a string; YAML read ${JSON.stringify(issue.input)} as a ${typeof issue.input}, so write it in quotes`;
+      }
+      return `${what} must be a string, not ${describeValue(issue.input)}`;
+    },
   });
+
+const nonEmpty = (what: string) => quotedString(what).min(1, `${what} must not be empty`);
 
 /** A repository path of one or more components, lower case (the distribution reference grammar). */
 const imageNamePattern =
@@ -59,9 +67,8 @@ export const Secrets = z
 
 export const ImageSpec = z
   .strictObject({
-    context: quotedString('context').min(1).describe('Build context directory, relative to images.yml.'),
-    dockerfile: quotedString('dockerfile')
-      .min(1)
+    context: nonEmpty('context').describe('Build context directory, relative to images.yml.'),
+    dockerfile: nonEmpty('dockerfile')
       .optional()
       .describe('Dockerfile path relative to the context (default: Dockerfile).'),
     args: z
@@ -72,7 +79,16 @@ export const ImageSpec = z
       .array(quotedString('a tag'))
       .optional()
       .describe('Human tags, moved only when a whole run succeeds.'),
-    target: quotedString('target').min(1).optional().describe('Stage to build (docker build --target).'),
+    repository: nonEmpty('repository')
+      .regex(
+        imageNamePattern,
+        'repository is a lower-case repository path: letters, digits, ".", "_", "-" and "/"',
+      )
+      .optional()
+      .describe(
+        "Repository under the registry (default: the image's name). Several images may share one, each with its own tags.",
+      ),
+    target: nonEmpty('target').optional().describe('Stage to build (docker build --target).'),
     platform: Platform.optional().describe('Build for this one platform, pushed as a single manifest.'),
     platforms: Platforms.optional().describe(
       'Build for each of these platforms and push one image index (replaces the top-level platforms).',
@@ -101,7 +117,7 @@ export const Environment = z
 
 export const Manifest = z.strictObject({
   $schema: z.string().optional(),
-  version: z.literal(1, { error: 'version must be 1 (the only manifest version this pinyard reads)' }),
+  version: z.literal(1, { error: 'must be 1 (the only manifest version this pinyard reads)' }),
   registry: quotedString('registry')
     .optional()
     .describe('Push target host[:port][/namespace]; without it images stay in the local engine.'),

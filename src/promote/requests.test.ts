@@ -15,6 +15,7 @@ const manifest: Pick<ProjectManifest, 'registry' | 'environments' | 'images'> = 
   ],
   images: ['app', 'cli', 'tools/lint'].map((name) => ({
     name,
+    repository: name,
     context: `/p/images/${name}`,
     dockerfile: `/p/images/${name}/Dockerfile`,
     args: {},

@@ -26,7 +26,7 @@ const FORM = 'name an image of images.yml with its tag or digest: app:1.4 or app
 
 /**
  * The promotions a command line asks for, every reference resolved from images.yml: the source is
- * `<registry>/NAME`, the target the environment's registry and repository template. Pure; a bad argument
+ * `<registry>/<repository of NAME>`, the target the environment's registry and repository template. Pure; a bad argument
  * is a PinyardError (exit 2) before anything is contacted.
  */
 export function promotionRequests(manifest: Manifest, selection: PromoteSelection): PromotionRequest[] {
@@ -46,9 +46,9 @@ export function promotionRequests(manifest: Manifest, selection: PromoteSelectio
   }
   const required = environment.requires ? environmentNamed(manifest, environment.requires) : undefined;
   const requests = [...new Set(selection.images)].map((arg) => {
-    const { name, source } = sourceOf(manifest, registry, arg);
+    const { name, repository, source } = sourceOf(manifest, registry, arg);
     const tags = selection.tags?.length ? [...new Set(selection.tags)] : source.tag ? [source.tag] : [];
-    const target = repositoryOf(environment, name);
+    const target = repositoryOf(environment, repository);
     return {
       name,
       environment: environment.name,
@@ -56,7 +56,7 @@ export function promotionRequests(manifest: Manifest, selection: PromoteSelectio
       target,
       tags,
       ...(required
-        ? { required: { environment: required.name, repository: repositoryOf(required, name) } }
+        ? { required: { environment: required.name, repository: repositoryOf(required, repository) } }
         : {}),
       strategy: strategyFor(source, target),
     };
@@ -104,10 +104,22 @@ function environmentNamed(manifest: Manifest, name: string): EnvironmentConfig {
   );
 }
 
-function sourceOf(manifest: Manifest, registry: string, arg: string): { name: string; source: Reference } {
-  // Image names never hold ':' or '@', so the name ends at the first of them.
+/**
+ * The image an argument names, by its name in images.yml or by its repository (`python:3.12-alpine` when
+ * images share repository python: the tag says which), and the source reference in the registry.
+ */
+function sourceOf(
+  manifest: Manifest,
+  registry: string,
+  arg: string,
+): { name: string; repository: string; source: Reference } {
+  // Image names and repositories never hold ':' or '@', so the name ends at the first of them.
   const name = arg.split(/[:@]/)[0] ?? '';
-  const parsed = tryParseReference(`${registry}/${arg}`);
+  const rest = arg.slice(name.length);
+  const byName = manifest.images.find((i) => i.name === name);
+  const inRepository = manifest.images.filter((i) => i.repository === name);
+  const repository = byName?.repository ?? inRepository[0]?.repository;
+  const parsed = tryParseReference(`${registry}/${repository ?? name}${rest}`);
   if (!parsed.ok || name === '') {
     throw new PinyardError(
       'PINYARD_BAD_REFERENCE',
@@ -115,13 +127,13 @@ function sourceOf(manifest: Manifest, registry: string, arg: string): { name: st
       { hint: FORM },
     );
   }
-  const known = manifest.images.map((i) => i.name);
-  if (!known.includes(name)) {
+  if (repository === undefined) {
+    const known = [...new Set(manifest.images.flatMap((i) => [i.name, i.repository]))];
     const [suggestion] = closeMatches(name, known);
     throw new PinyardError(
       'PINYARD_UNKNOWN_IMAGE',
       `unknown image "${name}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
-      { hint: `images in images.yml: ${known.join(', ')}` },
+      { hint: `images in images.yml: ${manifest.images.map((i) => i.name).join(', ')}` },
     );
   }
   if (!parsed.ref.tag && !parsed.ref.digest) {
@@ -129,13 +141,17 @@ function sourceOf(manifest: Manifest, registry: string, arg: string): { name: st
       hint: FORM,
     });
   }
-  return { name, source: parsed.ref };
+  const tag = parsed.ref.tag;
+  const holder = byName ?? inRepository.find((i) => tag !== undefined && i.tags.includes(tag));
+  const shown = holder?.name ?? (inRepository.length === 1 ? inRepository[0]!.name : name);
+  return { name: shown, repository, source: parsed.ref };
 }
 
-function repositoryOf(environment: EnvironmentConfig, name: string): Reference {
+/** Where an environment keeps a repository: `{name}` in its template stands for the image's repository. */
+function repositoryOf(environment: EnvironmentConfig, imageRepository: string): Reference {
   // The manifest rules guarantee a registry and a template with {name}; parsing checks the result.
   const { registry, repository } = parseReference(
-    `${environment.registry}/${environment.repository.replaceAll('{name}', name)}`,
+    `${environment.registry}/${environment.repository.replaceAll('{name}', imageRepository)}`,
   );
   return { registry, repository };
 }

@@ -6,6 +6,7 @@ import { secretArgValues } from './arg-secrets.js';
 
 const image = (args: Record<string, string>): ImageConfig => ({
   name: 'app',
+  repository: 'app',
   context: '/ctx',
   dockerfile: '/ctx/Dockerfile',
   args,

@@ -9,6 +9,7 @@ import { type BuildPorts, type BuiltImage, type ImageTaskContext, runImageTask }
 const d = (c: string) => `sha256:${c.repeat(64)}`;
 const image = (name: string, extra: Partial<ImageConfig> = {}): ImageConfig => ({
   name,
+  repository: name,
   context: `/ctx/${name}`,
   dockerfile: `/ctx/${name}/Dockerfile`,
   args: {},

@@ -3,12 +3,14 @@ import type { CommandContext } from '../../cli/io.js';
 import type { Builder } from '../../engine/index.js';
 import { ExitCode, PinyardError } from '../../errors.js';
 import { type ImageGraph, imageRefClassifier, platformProblems, selectImages } from '../../graph/index.js';
+import type { ImageConfig } from '../../manifest/index.js';
 import { normalizePlatform, parseReference } from '../../reference/index.js';
 import { RegistryClient } from '../../registry/index.js';
 import { secrets } from '../../registry/redact.js';
 import { type BuildReport, chooseReporters } from '../../report/build/index.js';
 import { runDag, type TaskOutcome } from '../../scheduler/index.js';
-import { collectPlatformProblems, loadProject } from '../load-project.js';
+import { loadCommandProject } from '../command-project.js';
+import { collectPlatformProblems } from '../load-project.js';
 import { secretArgValues } from './arg-secrets.js';
 import { type BuilderPreference, checkBuilderPreference } from './builders.js';
 import { chooseEngines, engineEndpoints } from './engines.js';
@@ -53,7 +55,7 @@ const CHECKS_IN_FLIGHT = 8;
  */
 export async function buildCommand(ctx: CommandContext, options: BuildOptions): Promise<number> {
   const started = Date.now();
-  const { manifest, graph, dockerfiles, texts } = await loadProject(ctx.manifestFile, ctx.cwd);
+  const { manifest, graph, dockerfiles, texts } = await loadCommandProject(ctx);
   // Before anything could print them (and announced to GitHub Actions as masks).
   for (const image of manifest.images) secrets.add(...secretArgValues(image, dockerfiles.get(image.name)));
   const pushing = Boolean(options.push);
@@ -66,6 +68,8 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
   const endpoints = engineEndpoints(engines, ctx.env);
   const chosen = options.only?.length ? selectImages(graph, options.only) : graph;
   const selected = options.platform ? forPlatform(chosen, graph, manifest.images, options.platform) : chosen;
+  const configs = new Map(manifest.images.map((i) => [i.name, i]));
+  checkExtraTags(options.tag ?? [], selected.order, configs);
   const registry = new RegistryClient({ insecureRegistries: manifest.insecureRegistries, env: ctx.env });
   const frozen = Boolean(options.frozen);
   const dryRun = Boolean(options.dryRun);
@@ -81,7 +85,6 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
     return platforms ? Object.keys(platforms) : undefined;
   });
   if (upstreamPlatforms.length > 0) throw collectPlatformProblems(upstreamPlatforms);
-  const configs = new Map(manifest.images.map((i) => [i.name, i]));
   const selectedImages = selected.order.map((name) => configs.get(name)!);
   checkPlatformFlags(options, pushing);
   const multiPlatform = selectedImages.filter((i) => i.platforms).map((i) => i.name);
@@ -131,7 +134,10 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
   const placements = new Map<string, string>();
   const builders = new Map<string, Builder>();
   const durations = new Map<string, number>();
-  const repositoryOf = (name: string) => (manifest.registry ? `${manifest.registry}/${name}` : name);
+  const repositoryOf = (name: string) => {
+    const repository = configs.get(name)?.repository ?? name;
+    return manifest.registry ? `${manifest.registry}/${repository}` : repository;
+  };
   // One pull token for every repository whose content tag is looked up, not one per repository.
   if (pushing)
     await registry.authorizePulls(nodes.map(({ name }) => parseReference(`${repositoryOf(name)}:x`)));
@@ -282,4 +288,25 @@ function forPlatform(
     return !list || list.some((p) => normalizePlatform(p) === wanted);
   });
   return selectImages(graph, keep);
+}
+
+/**
+ * `--tag` gives every image of the run the same extra tags: two images of one repository would both claim
+ * it, and the second would move the first's tag. Refused before any work.
+ */
+function checkExtraTags(tags: string[], names: string[], configs: Map<string, ImageConfig>): void {
+  if (tags.length === 0) return;
+  const byRepository = new Map<string, string[]>();
+  for (const name of names) {
+    const repository = configs.get(name)?.repository ?? name;
+    byRepository.set(repository, [...(byRepository.get(repository) ?? []), name]);
+  }
+  for (const [repository, images] of byRepository) {
+    if (images.length < 2) continue;
+    throw new PinyardError(
+      'PINYARD_USAGE',
+      `--tag ${tags[0]} would be given to ${images.join(' and ')}, which share repository ${repository}`,
+      { hint: 'run them one at a time with --only, or tag them in images.yml' },
+    );
+  }
 }

@@ -9,6 +9,7 @@ import { readBuildSecrets, secretLikeArgWarnings } from './secrets.js';
 
 const image = (name: string, extra: Partial<ImageConfig> = {}): ImageConfig => ({
   name,
+  repository: name,
   context: `/p/${name}`,
   dockerfile: `/p/${name}/Dockerfile`,
   args: {},

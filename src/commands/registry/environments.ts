@@ -5,27 +5,32 @@ import type { RegistryClient } from '../../registry/index.js';
 import { isContentTag } from '../../retention/index.js';
 import { type TagDigest, tagDigestsIfAny } from './tag-digests.js';
 
-/** Where `build --push` puts image `name`: `<registry>/<name>`. */
-export function homeRepository(manifest: ProjectManifest, name: string): Reference | undefined {
-  return manifest.registry ? parseReference(`${manifest.registry}/${name}`) : undefined;
+/** The repository of images.yml's image `name` (several images may share one); `name` itself when unknown. */
+export function repositoryOfImage(manifest: ProjectManifest, name: string): string {
+  return manifest.images.find((i) => i.name === name)?.repository ?? name;
 }
 
-/** Where environment `env` keeps image `name`: its registry and its repository template filled in. */
-export function environmentRepository(env: EnvironmentConfig, name: string): Reference | undefined {
+/** Where `build --push` puts the images of a repository: `<registry>/<repository>`. */
+export function homeRepository(manifest: ProjectManifest, repository: string): Reference | undefined {
+  return manifest.registry ? parseReference(`${manifest.registry}/${repository}`) : undefined;
+}
+
+/** Where environment `env` keeps a repository: its registry, and its template with `{name}` filled in. */
+export function environmentRepository(env: EnvironmentConfig, repository: string): Reference | undefined {
   return env.registry
-    ? parseReference(`${env.registry}/${env.repository.replaceAll('{name}', name)}`)
+    ? parseReference(`${env.registry}/${env.repository.replaceAll('{name}', repository)}`)
     : undefined;
 }
 
-/** The image of images.yml a repository holds, as its home or in an environment. */
-export function imageOfRepository(manifest: ProjectManifest, repo: Reference): string | undefined {
+/** The repository of images.yml a registry repository is, as its home or in an environment. */
+export function treeRepositoryOf(manifest: ProjectManifest, repo: Reference): string | undefined {
   const wanted = repositoryName(repo);
-  return manifest.images.find(({ name }) =>
+  return [...new Set(manifest.images.map((i) => i.repository))].find((repository) =>
     [
-      homeRepository(manifest, name),
-      ...manifest.environments.map((e) => environmentRepository(e, name)),
+      homeRepository(manifest, repository),
+      ...manifest.environments.map((e) => environmentRepository(e, repository)),
     ].some((r) => r !== undefined && repositoryName(r) === wanted),
-  )?.name;
+  );
 }
 
 export interface EnvironmentTags {
@@ -38,18 +43,18 @@ export interface EnvironmentTags {
 }
 
 /**
- * Every environment's tags of image `name`, in images.yml's order. An environment not promoted to yet has
+ * Every environment's tags of a repository of images.yml (`repository`), in images.yml's order. An environment not promoted to yet has
  * none; one that cannot be read says why, and it is up to the caller whether that is fatal (prune: not
  * knowing what an environment holds is no ground to delete on) or worth a remark (inspect).
  */
 export function environmentTags(
   client: RegistryClient,
   manifest: ProjectManifest,
-  name: string,
+  treeRepository: string,
 ): Promise<EnvironmentTags[]> {
   return Promise.all(
     manifest.environments.flatMap((env) => {
-      const repository = environmentRepository(env, name);
+      const repository = environmentRepository(env, treeRepository);
       if (!repository) return [];
       const found = { environment: env.name, repository };
       return [

@@ -4,7 +4,7 @@ import { formatReference, repositoryName, withDefaultTag } from '../../reference
 import { renderInspect } from '../../report/registry/inspect.js';
 import type { InspectResult } from '../../report/registry/types.js';
 import { terminalText } from '../../text/control-characters.js';
-import { environmentTags, imageOfRepository } from './environments.js';
+import { environmentTags, treeRepositoryOf } from './environments.js';
 import { ImageDescriber, type PlatformImage } from './image-summary.js';
 import { pickImage, traceLineage } from './lineage.js';
 import { openSession } from './session.js';
@@ -37,7 +37,7 @@ export async function registryInspectCommand(
   const describer = new ImageDescriber(client);
   const summary = await describer.describe(ref, head.digest);
   const image = chooseImage(summary.images, options.platform, formatReference(ref));
-  const name = manifest ? imageOfRepository(manifest, ref) : undefined;
+  const treeRepository = manifest ? treeRepositoryOf(manifest, ref) : undefined;
   const [lineage, tags, environments] = await Promise.all([
     traceLineage(describer, {
       registry: ref.registry,
@@ -45,7 +45,7 @@ export async function registryInspectCommand(
       ...(image?.platform ? { platform: image.platform } : {}),
     }),
     tagDigests(client, bare(ref)),
-    manifest && name ? environmentTags(client, manifest, name) : [],
+    manifest && treeRepository ? environmentTags(client, manifest, treeRepository) : [],
   ]);
 
   const result: InspectResult = {

@@ -17,7 +17,7 @@ import {
 import { terminalText } from '../../text/control-characters.js';
 import { type AnswerInput, confirm } from './confirm.js';
 import { ensureDeleteAllowed } from './delete-probe.js';
-import { environmentTags, homeRepository } from './environments.js';
+import { environmentTags, homeRepository, repositoryOfImage } from './environments.js';
 import { ImageDescriber } from './image-summary.js';
 import { openSession } from './session.js';
 import { tagDigestsIfAny } from './tag-digests.js';
@@ -57,15 +57,16 @@ export async function registryPruneCommand(
       hint: 'set `registry:` in images.yml (host[:port][/namespace])',
     });
   }
-  const images = selectImages(manifest, names);
+  // Retention is per repository: images that share one share its content tags and protect each other's.
+  const repositories = [...new Set(selectImages(manifest, names).map((n) => repositoryOfImage(manifest, n)))];
   const describer = new ImageDescriber(client);
   const minAgeMs = options.minAge === undefined ? undefined : parseDuration(options.minAge);
-  const plan = (name: string) =>
-    planRepository(client, describer, manifest, name, {
+  const plan = (repository: string) =>
+    planRepository(client, describer, manifest, repository, {
       keep: options.keep,
       ...(minAgeMs !== undefined ? { minAgeMs, now: Date.now() } : {}),
     });
-  const plans = await Promise.all(images.map(plan));
+  const plans = await Promise.all(repositories.map(plan));
   const result: PruneResult = {
     dryRun: Boolean(options.dryRun),
     keep: options.keep,
@@ -146,13 +147,13 @@ async function planRepository(
   client: RegistryClient,
   describer: ImageDescriber,
   manifest: ProjectManifest,
-  name: string,
+  treeRepository: string,
   limits: { keep: number; minAgeMs?: number; now?: number },
 ): Promise<RepositoryPlan> {
-  const repository = homeRepository(manifest, name)!;
+  const repository = homeRepository(manifest, treeRepository)!;
   const [tags, environments] = await Promise.all([
     tagDigestsIfAny(client, repository),
-    environmentTags(client, manifest, name),
+    environmentTags(client, manifest, treeRepository),
   ]);
   const unreadable = environments.find((e) => e.problem);
   if (unreadable?.problem) {
@@ -214,7 +215,7 @@ async function planRepository(
     }),
   );
   return {
-    name,
+    name: treeRepository,
     repository,
     decisions: planRetention({ candidates, protectedBy, platformsOf, ...limits }),
   };

@@ -39,6 +39,11 @@ export function errorAnnotation(annotation: Annotation): string {
   return workflowCommand('error', properties, message);
 }
 
+export function warningAnnotation(annotation: Annotation): string {
+  const { message, ...properties } = annotation;
+  return workflowCommand('warning', properties, message);
+}
+
 export function groupStart(title: string): string {
   return workflowCommand('group', {}, title);
 }

@@ -1,9 +1,9 @@
 import type { GraphImage, ImageGraph } from '../../graph/index.js';
 
 /**
- * A DAG drawn as a tree puts each image under one parent: the image its last FROM names, the one its
- * final stage is built on (earlier stages are build stages: a toolchain, a tools stage). Every other dependency is listed
- * beside it, so nothing is hidden and nothing is drawn twice.
+ * A DAG drawn as a tree puts each image under one parent: what its built stage stands on, following the
+ * chain of stages the way docker builds it (earlier stages are build stages: a toolchain, a tools stage, a
+ * mount source). Every other dependency is listed beside it, so nothing is hidden and nothing is drawn twice.
  */
 export interface Placement {
   /** Upstream refs that head a tree, in order of first use, or '' for images FROM scratch. */
@@ -33,6 +33,7 @@ export function placeImages(graph: ImageGraph): Placement {
 }
 
 function primaryDependency(image: GraphImage): string {
+  if (image.base !== undefined) return image.base;
   const isFrom = (sites: { via: string }[]) => sites.some((s) => s.via === 'from');
   const lastFromLine = (sites: { line: number; via: string }[]) =>
     Math.max(...sites.filter((s) => s.via === 'from').map((s) => s.line));
