@@ -23,7 +23,7 @@ const mirror = `mirrors: { docker.io: ["${world.upstream.host}"] }`;
 
 /**
  * A tree of the Dockerfiles teams write since BuildKit became docker's default builder: cache, bind (from a
- * tree image), tmpfs and secret mounts, COPY --chmod/--chown, a stage chosen by name. (`COPY --link` and
+ * tree image), tmpfs and secret mounts, COPY --chmod/--chown, a stage chosen by a platform arg (`FROM stage-$TARGETOS`). (`COPY --link` and
  * heredocs need the dockerfile 1.4 frontend, which dockerd 20.10 has built in only through `# syntax=`, and
  * no frontend image can be pulled here: see the test of the refusal below.)
  */
@@ -57,7 +57,10 @@ function bkProject(extra: { manifest?: string } = {}) {
     'app/Dockerfile': [
       'FROM base AS stage-linux',
       'RUN echo linux > /os',
-      'FROM stage-linux',
+      'FROM base AS stage-windows',
+      'RUN echo windows > /os',
+      // The stage chosen by the platform arg the builder sets, as `docker build` would.
+      'FROM stage-$TARGETOS',
       'RUN --mount=type=bind,from=tool,source=/tool.txt,target=/mnt/tool.txt cp /mnt/tool.txt /from-tool',
       'RUN --mount=type=secret,id=token,required=true sh -c \'wc -c < /run/secrets/token | tr -d " " > /secret-length\'',
       'COPY --chown=1000:1000 app.txt /home/app.txt',
@@ -136,7 +139,7 @@ describe('pinyard build with BuildKit', () => {
     expect(out.split('\n')).toEqual([
       'warm', // the cache mount's output, copied out of the mount
       'made-by-tool', // the bind mount from the tool image
-      'linux', // the stage chosen by name
+      'linux', // the stage FROM stage-$TARGETOS chose
       String(SECRET.length), // the secret's length, written by the step that mounted it
       '751 0', // COPY --chmod
       '644 1000', // COPY --chown
