@@ -54,32 +54,23 @@ async function build(dir: string, env: NodeJS.ProcessEnv, ...args: string[]) {
   return { ...result, report: result.stdout ? (JSON.parse(result.stdout) as BuildReport) : undefined };
 }
 
-/** `skopeo inspect --raw`: the manifest exactly as the registry serves it. */
-async function raw(ref: string) {
-  const { stdout } = await execa('skopeo', [
-    'inspect',
-    '--raw',
-    '--tls-verify=false',
-    '--creds',
-    `${dev.username}:${dev.password}`,
-    `docker://${ref}`,
-  ]);
-  return JSON.parse(stdout);
+/** `skopeo inspect` as the dev user, as a user checking the registry would. */
+async function inspect(ref: string, ...flags: string[]) {
+  const creds = `${dev.username}:${dev.password}`;
+  const args = ['inspect', ...flags, '--tls-verify=false', '--creds', creds, `docker://${ref}`];
+  return JSON.parse((await execa('skopeo', args)).stdout);
 }
 
+/** The manifest exactly as the registry serves it. */
+const raw = (ref: string) => inspect(ref, '--raw');
+
+/** One platform's image config. */
 async function config(ref: string, platform: string) {
   const [os, arch] = platform.split('/');
-  const { stdout } = await execa('skopeo', [
-    'inspect',
-    '--config',
-    '--tls-verify=false',
-    `--override-os=${os}`,
-    `--override-arch=${arch}`,
-    '--creds',
-    `${dev.username}:${dev.password}`,
-    `docker://${ref}`,
-  ]);
-  return JSON.parse(stdout) as { architecture: string; config: { Labels: Record<string, string> } };
+  return (await inspect(ref, '--config', `--override-os=${os}`, `--override-arch=${arch}`)) as {
+    architecture: string;
+    config: { Labels: Record<string, string> };
+  };
 }
 
 describe('pinyard build for several platforms', () => {
@@ -149,15 +140,7 @@ describe('pinyard build for several platforms', () => {
     expect(promoted.code).toBe(0);
     const index = await raw(`${project.registry}/staging/leaf:1`);
     expect(index.manifests.map((m: { digest: string }) => m.digest)).toEqual(Object.values(leaf.platforms!));
-    const { stdout } = await execa('skopeo', [
-      'inspect',
-      '--raw',
-      '--tls-verify=false',
-      '--creds',
-      `${dev.username}:${dev.password}`,
-      `docker://${project.registry}/staging/leaf@${leaf.digest}`,
-    ]);
-    expect(JSON.parse(stdout).manifests).toHaveLength(2);
+    expect((await raw(`${project.registry}/staging/leaf@${leaf.digest}`)).manifests).toHaveLength(2);
   });
 
   it('rebuilds nothing on a second run: each index is found by its content tag', async () => {
