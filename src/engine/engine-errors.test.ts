@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { secrets } from '../registry/redact.js';
+import { secrets } from '../credentials/redact.js';
 import {
   daemonMessage,
   type EngineAddress,

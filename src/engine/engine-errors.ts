@@ -1,5 +1,5 @@
+import { redact } from '../credentials/redact.js';
 import { PinyardError } from '../errors.js';
-import { redact } from '../registry/redact.js';
 import { type EngineEndpoint, endpointLabel, endpointOrigin } from './engine-endpoint.js';
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { describe, expect, it } from 'vitest';
-import { secrets } from '../registry/redact.js';
+import { secrets } from '../credentials/redact.js';
 import { BuildOutput, formatStep, LAST_LINES } from './build-output.js';
 import { JsonLines, type JsonMessage } from './json-lines.js';
 import { TransferOutput } from './transfer-output.js';

@@ -1,4 +1,4 @@
-import { redact } from '../registry/redact.js';
+import { redact } from '../credentials/redact.js';
 import { stripControls } from '../text/control-characters.js';
 import type { JsonMessage } from './json-lines.js';
 

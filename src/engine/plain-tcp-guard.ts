@@ -1,5 +1,5 @@
+import type { Credential } from '../credentials/credentials.js';
 import { PinyardError } from '../errors.js';
-import type { Credential } from '../registry/credentials.js';
 import { type EngineEndpoint, endpointLabel } from './engine-endpoint.js';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Credential } from '../registry/credentials.js';
+import type { Credential } from '../credentials/credentials.js';
 import { authConfig, encodeAuthHeader, registryConfig, serverAddress } from './registry-auth.js';
 
 describe('authConfig', () => {

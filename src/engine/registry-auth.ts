@@ -1,5 +1,5 @@
-import type { Credential } from '../registry/credentials.js';
-import { DOCKER_HUB_KEY, normalizeRegistryKey } from '../registry/hosts.js';
+import type { Credential } from '../credentials/credentials.js';
+import { DOCKER_HUB_KEY, normalizeRegistryKey } from '../credentials/hosts.js';
 
 /**
  * Credentials in the form dockerd takes them (`types.AuthConfig`), and the headers that carry them:

@@ -1,5 +1,5 @@
 import { isValidDigest } from '../reference/index.js';
-import { printable } from '../registry/printable.js';
+import { printable } from '../text/printable.js';
 import type { JsonMessage } from './json-lines.js';
 import { statusLine } from './output-lines.js';
 

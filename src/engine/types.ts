@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { Credential } from '../registry/credentials.js';
+import type { Credential } from '../credentials/credentials.js';
 import type { Builder, BuilderSupport } from './builder-version.js';
 
 export type { Builder, BuilderSupport };

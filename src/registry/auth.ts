@@ -1,9 +1,9 @@
+import { accountOf, type Credential, type CredentialStore } from '../credentials/credentials.js';
+import { redact, secrets } from '../credentials/redact.js';
 import { PinyardError } from '../errors.js';
 import type { Challenge } from './challenge.js';
-import { accountOf, type Credential, type CredentialStore } from './credentials.js';
 import { badCredentialsError, malformedError, parseErrorBody, registryError, safe } from './errors.js';
 import { MAX_TOKEN_BYTES } from './limits.js';
-import { redact, secrets } from './redact.js';
 import { TokenResponse } from './schema.js';
 import { formatScope, type Scope, scopeKey } from './scope.js';
 import { grantedScopes } from './token-access.js';

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { type CredentialOptions, CredentialStore } from '../credentials/credentials.js';
 import { PinyardError } from '../errors.js';
 import {
   formatReference,
@@ -9,7 +10,6 @@ import {
 } from '../reference/index.js';
 import { Authenticator, type Authorization, type Grant } from './auth.js';
 import { parseChallenges, preferredChallenge } from './challenge.js';
-import { type CredentialOptions, CredentialStore } from './credentials.js';
 import { computeDigest, verifyDigest, verifyingStream } from './digest.js';
 import {
   deniedError,

@@ -1,6 +1,6 @@
+import { redact } from '../credentials/redact.js';
 import { PinyardError } from '../errors.js';
-import { printable } from './printable.js';
-import { redact } from './redact.js';
+import { printable } from '../text/printable.js';
 import { ErrorBody } from './schema.js';
 
 /**

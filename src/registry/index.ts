@@ -8,6 +8,8 @@
  * tokens are fetched, scoped and cached per host. Failures are PinyardErrors with secrets redacted:
  * PINYARD_DENIED, PINYARD_NOT_FOUND, PINYARD_UNREACHABLE, PINYARD_REGISTRY, PINYARD_CREDENTIALS.
  */
+
+export { redact } from '../credentials/redact.js';
 export type { Grant } from './auth.js';
 export {
   collect,
@@ -23,7 +25,6 @@ export { computeDigest } from './digest.js';
 export { deniedError } from './errors.js';
 export type { ParsedManifest, PlatformDigest } from './manifest.js';
 export { isIndexMediaType, MANIFEST_ACCEPT, MediaType } from './media-types.js';
-export { redact } from './redact.js';
 export type { Descriptor, ImageIndex, ImageManifest, Platform } from './schema.js';
 export { mergeScopes, repositoryScope, type Scope } from './scope.js';
 export type { RetryEvent } from './transport.js';

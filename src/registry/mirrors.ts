@@ -1,5 +1,5 @@
+import { normalizeRegistryKey } from '../credentials/hosts.js';
 import type { Reference } from '../reference/index.js';
-import { normalizeRegistryKey } from './hosts.js';
 
 /**
  * Where to look for a ref, in order: each mirror configured for its registry (`mirror.example.com`, or

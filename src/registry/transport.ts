@@ -4,12 +4,12 @@ import type { LookupFunction } from 'node:net';
 import { PassThrough, Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pLimit, { type LimitFunction } from 'p-limit';
+import { apiHostOf } from '../credentials/hosts.js';
 import { PinyardError } from '../errors.js';
 import { isLoopbackRegistry } from '../reference/index.js';
+import { printable } from '../text/printable.js';
 import { safe, unreachableError } from './errors.js';
-import { apiHostOf } from './hosts.js';
 import { DEFAULT_MAX_BODY_BYTES, MAX_ERROR_BYTES } from './limits.js';
-import { printable } from './printable.js';
 import {
   defaultRetryPolicy,
   isRetryableNetworkCode,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { Redactor } from '../../credentials/redact.js';
 import { parseDockerfile } from '../../dockerfile/index.js';
 import type { ImageConfig } from '../../manifest/index.js';
-import { Redactor } from '../../registry/redact.js';
 import { secretArgValues } from './arg-secrets.js';
 
 const image = (args: Record<string, string>): ImageConfig => ({

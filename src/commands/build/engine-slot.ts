@@ -1,10 +1,10 @@
 import path from 'node:path';
+import { normalizeRegistryKey } from '../../credentials/hosts.js';
 import { INJECTED_DOCKERFILE } from '../../engine/context-tar.js';
 import { BuildError, type Builder, type Engine } from '../../engine/index.js';
 import { PinyardError } from '../../errors.js';
 import type { ProjectManifest } from '../../manifest/index.js';
 import { parseReference } from '../../reference/index.js';
-import { normalizeRegistryKey } from '../../registry/hosts.js';
 import type { RegistryClient } from '../../registry/index.js';
 import type { BuildHooks } from '../../report/build/index.js';
 import type { EngineSlot } from './image-task.js';

@@ -1,12 +1,12 @@
 import path from 'node:path';
 import type { CommandContext } from '../../cli/io.js';
+import { secrets } from '../../credentials/redact.js';
 import type { Builder } from '../../engine/index.js';
 import { ExitCode, PinyardError } from '../../errors.js';
 import { type ImageGraph, imageRefClassifier, platformProblems, selectImages } from '../../graph/index.js';
 import type { ImageConfig } from '../../manifest/index.js';
 import { normalizePlatform, parseReference } from '../../reference/index.js';
 import { RegistryClient } from '../../registry/index.js';
-import { secrets } from '../../registry/redact.js';
 import { type BuildReport, chooseReporters } from '../../report/build/index.js';
 import { runDag, type TaskOutcome } from '../../scheduler/index.js';
 import { loadCommandProject } from '../command-project.js';

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { thrown } from '../../../test/helpers/thrown.js';
+import { secrets as redactor } from '../../credentials/redact.js';
 import type { ImageConfig } from '../../manifest/index.js';
-import { secrets as redactor } from '../../registry/redact.js';
 import { readBuildSecrets, secretLikeArgWarnings } from './secrets.js';
 
 const image = (name: string, extra: Partial<ImageConfig> = {}): ImageConfig => ({

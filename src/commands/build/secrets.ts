@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { secrets as redactor } from '../../credentials/redact.js';
 import { PinyardError } from '../../errors.js';
 import type { ImageConfig } from '../../manifest/index.js';
-import { secrets as redactor } from '../../registry/redact.js';
 
 /**
  * The build secrets of the images about to be built, read from their sources (environment variables,

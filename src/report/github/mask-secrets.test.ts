@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CredentialStore } from '../../registry/credentials.js';
+import { CredentialStore } from '../../credentials/credentials.js';
 import { maskSecrets } from './mask-secrets.js';
 
 function dockerConfig(auths: Record<string, unknown>): NodeJS.ProcessEnv {

@@ -1,4 +1,4 @@
-import { secrets } from '../../registry/redact.js';
+import { secrets } from '../../credentials/redact.js';
 import type { TextOutput } from '../build/output.js';
 import { writeMask } from './actions-output.js';
 
