@@ -3,6 +3,7 @@ import { benchBuild } from './build.js';
 import { benchLock } from './lock.js';
 import { benchOutputLines } from './output-lines.js';
 import { benchPlan } from './plan.js';
+import { benchPlatforms } from './platforms.js';
 import { benchPromote } from './promote.js';
 import { benchStartUp } from './start-up.js';
 
@@ -12,6 +13,7 @@ const benchmarks: Record<string, () => void | Promise<void>> = {
   lock: benchLock,
   build: benchBuild,
   promote: benchPromote,
+  platforms: benchPlatforms,
   'output-lines': benchOutputLines,
 };
 

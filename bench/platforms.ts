@@ -1,0 +1,216 @@
+import { randomUUID } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import type { BuildReport } from '../src/report/build/index.js';
+import { exampleProject } from '../test/helpers/example-project.js';
+import { engineClient, type SecondEngine, startSecondEngine, startWorld } from '../test/world/index.js';
+import { type PinyardRun, pinyard, timePinyardBuild } from './build-runs.js';
+import {
+  addNonceSteps,
+  configureTree,
+  removeTagsUnder,
+  type TreeSettings,
+  writeNonce,
+} from './platforms-tree.js';
+import { printTable } from './table.js';
+
+/** A cold build of the example tree for two platforms takes minutes on the shared machine: two of each. */
+const coldRuns = Number(process.env.PINYARD_BENCH_PLATFORMS_RUNS ?? 2);
+const rerunsPerRound = 2;
+const amd64 = 'linux/amd64';
+const arm64 = 'linux/arm64';
+
+type Key = 'onePlatform' | 'oneEngine' | 'twoEngines';
+type Samples = Record<Key, { first: number[]; again: number[] }>;
+
+/**
+ * `pinyard build --push` of the example tree (images/ + images.yml, as the e2e tests copy it) for
+ * linux/amd64 and linux/arm64: (a) cold, on two engines declared one per platform (the world's engine for
+ * amd64, a second dockerd for arm64) against both platforms on the world's engine alone, and the same tree
+ * for its engine's platform only, for scale; (b) the rerun with nothing changed, two platforms against one.
+ * Every cold run pushes to a namespace of its own and gets a new nonce in every context (a COPY after each
+ * FROM), so no content tag and no cached layer applies. The world's arm64 upstream stand-ins hold this
+ * machine's busybox, so arm64 RUN steps run natively here: both engines share this machine's CPU.
+ */
+export async function benchPlatforms(): Promise<void> {
+  const started = performance.now();
+  const world = await startWorld({ log: (line) => console.error(`[world] ${line}`) });
+  const docker = engineClient(world.dockerHost);
+  const runId = randomUUID().slice(0, 8);
+  const namespaces: string[] = [];
+  let second: SecondEngine | undefined;
+  let projectDir: string | undefined;
+  try {
+    second = await startSecondEngine(world, (line) => console.error(`[world] ${line}`));
+    const secondDocker = engineClient(second.dockerHost);
+    const example = await exampleProject(world, {
+      namespace: `bench-platforms-${runId}`,
+      user: world.users.admin,
+    });
+    projectDir = example.dir;
+    const project: PinyardRun = { dir: example.dir, env: example.env };
+    const imagesDir = join(project.dir, 'images');
+    const manifestFile = join(project.dir, 'images.yml');
+    await addNonceSteps(imagesDir);
+    const names = Object.keys((parse(await readFile(manifestFile, 'utf8')) as { images: object }).images);
+    const engines = { world: world.dockerHost, second: second.dockerHost };
+    const settings: Record<Key, Omit<TreeSettings, 'registry'>> = {
+      onePlatform: {},
+      oneEngine: { platforms: [amd64, arm64] },
+      twoEngines: {
+        platforms: [amd64, arm64],
+        engines: [
+          { host: engines.world, platforms: [amd64] },
+          { host: engines.second, platforms: [arm64] },
+        ],
+      },
+    };
+    const registryFor = (key: Key, round: number | string) => {
+      const registry = `${world.tokenRegistry.host}/bench-platforms-${runId}-${key.toLowerCase()}-${round}`;
+      namespaces.push(registry);
+      return registry;
+    };
+    const configure = (key: Key, registry: string) =>
+      configureTree(manifestFile, { ...settings[key], registry });
+    const removeAll = async () => {
+      for (const registry of namespaces) {
+        await removeTagsUnder(docker, registry);
+        await removeTagsUnder(secondDocker, registry);
+      }
+    };
+
+    // Unmeasured: pins the upstreams and pulls each platform of them into the engine that builds it.
+    await pinyard(project, ['lock']);
+    for (const key of ['oneEngine', 'twoEngines'] as const) {
+      await configure(key, registryFor(key, 'warm-up'));
+      await writeNonce(imagesDir, randomUUID());
+      await pinyard(project, ['build', '--push']);
+    }
+    await removeAll();
+
+    const expected = (status: 'built' | 'skipped') => ({ status, images: names.length });
+    const samples: Samples = {
+      onePlatform: { first: [], again: [] },
+      oneEngine: { first: [], again: [] },
+      twoEngines: { first: [], again: [] },
+    };
+    // Round by round, so a burst of load on the shared machine hits every variant alike.
+    for (let round = 1; round <= coldRuns; round++) {
+      for (const key of ['onePlatform', 'oneEngine', 'twoEngines'] as const) {
+        await configure(key, registryFor(key, round));
+        await writeNonce(imagesDir, randomUUID());
+        const first = await timePinyardBuild(project, ['--push'], expected('built'));
+        await checkPlacement(project.dir, key, names, engines);
+        const again: number[] = [];
+        for (let i = 0; i < rerunsPerRound; i++)
+          again.push(await timePinyardBuild(project, ['--push'], expected('skipped')));
+        await removeAll();
+        samples[key].first.push(first);
+        samples[key].again.push(...again);
+        const s = (ms: number) => (ms / 1000).toFixed(1);
+        console.error(
+          `[bench] round ${round}/${coldRuns}, ${key}: first ${s(first)} s, again ${again.map(s).join(', ')} s`,
+        );
+      }
+    }
+    printTables(samples, names.length);
+    console.error(`[bench] platforms benchmark took ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  } finally {
+    // The second engine goes whole (its images with it); the shared one keeps nothing of the benchmark.
+    for (const registry of namespaces)
+      await removeTagsUnder(docker, registry).catch((error) =>
+        console.error(`[bench] removing the benchmark's images from ${registry} failed: ${error}`),
+      );
+    await second?.stop();
+    if (projectDir) await rm(projectDir, { recursive: true, force: true });
+    await world.stop();
+  }
+}
+
+/**
+ * Checks from the report and the build logs that the cold run built what the variant says: both platforms
+ * of every image, and with two engines each platform on the engine declared for it.
+ */
+async function checkPlacement(
+  dir: string,
+  key: Key,
+  names: string[],
+  engines: { world: string; second: string },
+): Promise<void> {
+  const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as BuildReport;
+  for (const image of report.images) {
+    const platforms = Object.keys(image.platforms ?? {});
+    const want = key === 'onePlatform' ? [] : [amd64, arm64];
+    if (platforms.join() !== want.join())
+      throw new Error(`${key}: ${image.name} was built for [${platforms}], not [${want}]`);
+  }
+  for (const name of names) {
+    const log = await readFile(join(dir, '.pinyard', 'logs', `${name}.log`), 'utf8');
+    const want =
+      key === 'twoEngines'
+        ? [`${amd64}: building on ${engines.world}`, `${arm64}: building on ${engines.second}`]
+        : key === 'oneEngine'
+          ? [`${amd64}: building on ${engines.world}`, `${arm64}: building on ${engines.world}`]
+          : [];
+    const missing = want.filter((line) => !log.includes(line));
+    if (missing.length > 0) throw new Error(`${key}: the log of ${name} lacks "${missing.join('", "')}"`);
+  }
+}
+
+function printTables(samples: Samples, count: number): void {
+  const ms = (values: number[]) => median(values).toFixed(0);
+  const ratio = (slow: number[], fast: number[]) => `${(median(slow) / median(fast)).toFixed(2)}×`;
+  const header = ['run', 'wall ms', 'ratio', 'target'];
+  const { onePlatform, oneEngine, twoEngines } = samples;
+  printTable(
+    `pinyard build --push: (a) the example tree (${count} images), cold (median of ${coldRuns} runs)`,
+    [
+      header,
+      ['linux/amd64 + linux/arm64 on one engine', ms(oneEngine.first), '', ''],
+      [
+        'linux/amd64 + linux/arm64 on two engines, one declared per platform',
+        ms(twoEngines.first),
+        `one engine / two engines ${ratio(oneEngine.first, twoEngines.first)}`,
+        '≥ 1.6×',
+      ],
+      [
+        'for scale: the engine’s platform only (no `platforms:`), one engine',
+        ms(onePlatform.first),
+        `two platforms on one engine / this ${ratio(oneEngine.first, onePlatform.first)}`,
+        '',
+      ],
+    ],
+  );
+  printTable(
+    `pinyard build --push: (b) rerun with nothing changed (median of ${coldRuns * rerunsPerRound} runs)`,
+    [
+      header,
+      [
+        `the engine’s platform only (${count} skipped: content tags in the registry)`,
+        ms(onePlatform.again),
+        '',
+        '',
+      ],
+      [
+        `linux/amd64 + linux/arm64, one engine (${count} skipped: index content tags)`,
+        ms(oneEngine.again),
+        `over one platform ${ratio(oneEngine.again, onePlatform.again)}`,
+        '≤ 1.2×',
+      ],
+      [
+        `linux/amd64 + linux/arm64, two engines (${count} skipped)`,
+        ms(twoEngines.again),
+        `over one platform ${ratio(twoEngines.again, onePlatform.again)}`,
+        '≤ 1.2×',
+      ],
+    ],
+  );
+}
+
+/** The middle value; the mean of the middle two for an even count. */
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length / 2;
+  return Number.isInteger(mid) ? (sorted[mid - 1]! + sorted[mid]!) / 2 : sorted[Math.floor(mid)]!;
+}
