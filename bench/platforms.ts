@@ -210,6 +210,17 @@ function printTables(samples: Samples, count: number): void {
       ],
     ],
   );
+  console.log(
+    `\none engine / two engines, round by round: ${perRound(oneEngine.first, twoEngines.first)}; one engine at --concurrency 4 / two engines: ${perRound(oneEngineWide.first, twoEngines.first)}`,
+  );
+  const where = (placed: Record<string, number>) =>
+    Object.entries(placed)
+      .sort()
+      .map(([at, count]) => `${at} ${count}`)
+      .join(', ');
+  console.log(
+    `where the platform builds ran, over all cold runs: two engines: ${where(twoEngines.placed)}; one engine: ${where(oneEngine.placed)}`,
+  );
   printTable(
     `pinyard build --push: (b) rerun with nothing changed (median of ${coldRuns * rerunsPerRound} runs)`,
     [
