@@ -38,8 +38,9 @@ type Samples = Record<Key, { first: number[]; again: number[]; placed: Record<st
 /**
  * `pinyard build --push` of the example tree (images/ + images.yml, as the e2e tests copy it) for
  * linux/amd64 and linux/arm64: (a) cold, on two engines declared one per platform (the world's engine for
- * amd64, a second dockerd for arm64) against both platforms on the world's engine alone, and the same tree
- * for its engine's platform only, for scale; (b) the rerun with nothing changed, two platforms against one.
+ * amd64, a second dockerd for arm64) against both platforms on the world's engine alone (at the default
+ * --concurrency 2, and at 4: the build slots two engines have), and the same tree for its engine's platform
+ * only, for scale; (b) the rerun with nothing changed, two platforms against one.
  * Every cold run pushes to a namespace of its own and gets a new nonce in every context (a COPY after each
  * FROM), so no content tag and no cached layer applies. The world's arm64 upstream stand-ins hold this
  * machine's busybox, so arm64 RUN steps run natively here: both engines share this machine's CPU.
