@@ -17,6 +17,10 @@ import { printTable } from './table.js';
 
 /** A cold build of the example tree for two platforms takes ~20 s on the shared machine: three of each. */
 const coldRuns = Number(process.env.PINYARD_BENCH_PLATFORMS_RUNS ?? 3);
+if (!Number.isInteger(coldRuns) || coldRuns < 1)
+  throw new Error(
+    `PINYARD_BENCH_PLATFORMS_RUNS must be a whole number from 1, not "${process.env.PINYARD_BENCH_PLATFORMS_RUNS}"`,
+  );
 const rerunsPerRound = 2;
 /**
  * --concurrency is per engine (default 2): two engines have 4 build slots, so one engine at 4 shows how much
