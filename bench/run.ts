@@ -5,6 +5,7 @@ import { benchLock } from './lock.js';
 import { benchNoChange } from './no-change.js';
 import { benchOutputLines } from './output-lines.js';
 import { benchPlan } from './plan.js';
+import { benchPlatforms } from './platforms.js';
 import { benchPromote } from './promote.js';
 import { benchStartUp } from './start-up.js';
 import { benchStatus } from './status.js';
@@ -16,6 +17,7 @@ const benchmarks: Record<string, () => void | Promise<void>> = {
   build: benchBuild,
   'no-change': benchNoChange,
   promote: benchPromote,
+  platforms: benchPlatforms,
   'output-lines': benchOutputLines,
   status: benchStatus,
   cache: benchCache,
