@@ -96,4 +96,24 @@ describe('EngineSlots.acquire', () => {
     slots.give(A);
     expect(slots.running(A)).toBe(0);
   });
+
+  it('waits for one of the engines a platform build may use, while other waiters take other engines', async () => {
+    const slots = new EngineSlots([A, B], 1);
+    expect(await slots.acquire([])).toBe(A);
+    // Only A builds this platform natively: B being free does not help it.
+    let native: string | undefined;
+    const waitingForA = slots.acquire([], undefined, [A]).then((engine) => {
+      native = engine;
+    });
+    await Promise.resolve();
+    expect(native).toBeUndefined();
+    expect(await slots.acquire([])).toBe(B);
+    // B's slot goes back: the waiter for A stays waiting.
+    slots.give(B);
+    await Promise.resolve();
+    expect(native).toBeUndefined();
+    slots.give(A);
+    await waitingForA;
+    expect(native).toBe(A);
+  });
 });

@@ -10,11 +10,15 @@ export function chooseEngine(
   running: ReadonlyMap<string, number>,
   slotsPerEngine: number,
   preferred: readonly string[],
+  only?: readonly string[],
 ): string {
   const near = preferred.find((engine) => (running.get(engine) ?? slotsPerEngine) < slotsPerEngine);
   if (near !== undefined) return near;
   let best: string | undefined;
-  for (const [engine, count] of running) if (best === undefined || count < running.get(best)!) best = engine;
+  for (const [engine, count] of running) {
+    if (only && !only.includes(engine)) continue;
+    if (best === undefined || count < running.get(best)!) best = engine;
+  }
   if (best === undefined) throw new Error('chooseEngine: no engines');
   return best;
 }
@@ -27,16 +31,23 @@ export function chooseEngine(
 export class EngineSlots {
   readonly #running: Map<string, number>;
   readonly #slotsPerEngine: number;
-  readonly #waiting: Array<{ preferred: readonly string[]; resolve: (engine: string) => void }> = [];
+  readonly #waiting: Array<{
+    preferred: readonly string[];
+    only: readonly string[] | undefined;
+    resolve: (engine: string) => void;
+  }> = [];
 
   constructor(engines: readonly string[], slotsPerEngine: number) {
     this.#running = new Map(engines.map((engine) => [engine, 0]));
     this.#slotsPerEngine = slotsPerEngine;
   }
 
-  /** A slot as soon as one is free (see take); rejects with the signal's reason when aborted first. */
-  acquire(preferred: readonly string[], signal?: AbortSignal): Promise<string> {
-    if (this.#hasFree()) return Promise.resolve(this.take(preferred));
+  /**
+   * A slot as soon as one is free (see take); rejects with the signal's reason when aborted first. With
+   * `only`, just those engines will do (a platform build waits for an engine that builds it natively).
+   */
+  acquire(preferred: readonly string[], signal?: AbortSignal, only?: readonly string[]): Promise<string> {
+    if (this.#hasFree(only)) return Promise.resolve(this.take(preferred, only));
     return new Promise((resolve, reject) => {
       const onAbort = () => {
         const at = this.#waiting.indexOf(waiter);
@@ -47,6 +58,7 @@ export class EngineSlots {
       // The listener goes when the slot comes: the run's one signal would otherwise gather one per image.
       const waiter = {
         preferred,
+        only,
         resolve: (engine: string) => {
           signal?.removeEventListener('abort', onAbort);
           resolve(engine);
@@ -58,8 +70,8 @@ export class EngineSlots {
   }
 
   /** Reserves a slot on the engine chooseEngine picks; `preferred` are the engines that built the parents. */
-  take(preferred: readonly string[]): string {
-    const engine = chooseEngine(this.#running, this.#slotsPerEngine, preferred);
+  take(preferred: readonly string[], only?: readonly string[]): string {
+    const engine = chooseEngine(this.#running, this.#slotsPerEngine, preferred, only);
     this.#running.set(engine, this.#running.get(engine)! + 1);
     return engine;
   }
@@ -68,12 +80,17 @@ export class EngineSlots {
     const count = this.#running.get(engine);
     if (!count) throw new Error(`EngineSlots: ${engine} has no slot taken`);
     this.#running.set(engine, count - 1);
-    const next = this.#waiting.shift();
-    if (next) next.resolve(this.take(next.preferred));
+    // The first waiter this slot will do for: one waiting for another engine keeps its place.
+    const at = this.#waiting.findIndex((w) => !w.only || w.only.includes(engine));
+    if (at === -1) return;
+    const [next] = this.#waiting.splice(at, 1);
+    next!.resolve(this.take(next!.preferred, next!.only));
   }
 
-  #hasFree(): boolean {
-    return [...this.#running.values()].some((count) => count < this.#slotsPerEngine);
+  #hasFree(only?: readonly string[]): boolean {
+    return [...this.#running].some(
+      ([engine, count]) => count < this.#slotsPerEngine && (!only || only.includes(engine)),
+    );
   }
 
   running(engine: string): number {

@@ -148,14 +148,17 @@ export async function connectPorts(options: {
 
     async reserveEngine(preferred, signal, platform) {
       const { byHost, builders, natives, slots } = await engines();
-      // A platform build goes to an engine that builds it natively when one is free (the parent's first),
-      // else to any engine, which emulates it.
+      // A platform build goes to an engine that builds it natively (the parent's first, else the least
+      // busy of them); only when no engine builds it natively does any engine take it, emulating it.
       const native = (host: string) =>
         platform === undefined ||
         (natives.get(host) ?? []).some((p) => normalizePlatform(p) === normalizePlatform(platform));
       const nativeHosts = [...byHost.keys()].filter(native);
       const order = platform === undefined ? preferred : [...preferred.filter(native), ...nativeHosts];
-      const engine = byHost.get(await slots.acquire(order, signal))!;
+      // Waiting for a native engine beats emulating (which fails outright without binfmt handlers): any
+      // engine only when none builds the platform natively.
+      const only = platform !== undefined && nativeHosts.length > 0 ? nativeHosts : undefined;
+      const engine = byHost.get(await slots.acquire(order, signal, only))!;
       return engineSlot(engine, {
         ...buildOptions,
         builder: builders.get(engine.name)!,
