@@ -37,6 +37,8 @@ export async function runIndexTask(
 ): Promise<BuiltImage | undefined> {
   const { image, platforms } = inputs;
   const { indexPlatforms, pushIndex } = ctx.ports;
+  // Without a registry there is no index to find: a dry run says it would be built.
+  if (!ctx.pushing && ctx.dryRun) return undefined;
   if (!ctx.pushing || !indexPlatforms || !pushIndex) {
     throw new PinyardError(
       'PINYARD_USAGE',
