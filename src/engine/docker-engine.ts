@@ -164,9 +164,12 @@ export class DockerEngine implements Engine {
       }
       await readMessages(stream, (message) => output.accept(message), signal).catch((e) => {
         signal?.throwIfAborted();
+        if (unreadable) throw contextUnreadable(unreadable);
         throw engineError(e, this.#address, 'during the build');
       });
       output.end();
+      // BuildKit reads the whole context before it answers; a context that failed half-way is its error.
+      if (unreadable && output.imageId === undefined) throw contextUnreadable(unreadable);
     } finally {
       signal?.removeEventListener('abort', cancel);
       session?.close();
