@@ -28,6 +28,10 @@ await build({
   // @grpc/grpc-js and protobufjs serve BuildKit's session: loaded only when something builds, as dockerode is.
   external: ['dockerode', '@grpc/grpc-js', 'protobufjs'],
   plugins: [englishZodOnly()],
+  // CommonJS has no import.meta: the sources' `import.meta.url` (a module finding files of its package)
+  // becomes the bundle's own file URL, which is where those files are looked for from.
+  define: { 'import.meta.url': '__pinyardBundleUrl' },
+  banner: { js: "const __pinyardBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 await build({
   ...common,

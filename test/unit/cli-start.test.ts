@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,21 @@ const pinyard = (args: string[], env: NodeJS.ProcessEnv = {}) =>
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+
+describe('the built CLI', () => {
+  it('finds the files of its package from the bundle: init points images.yml at the JSON Schema', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pinyard-init-'));
+    try {
+      mkdirSync(path.join(dir, 'app'));
+      writeFileSync(path.join(dir, 'app', 'Dockerfile'), 'FROM alpine:3.20\n');
+      const out = pinyard(['init', dir, '--dry-run']);
+      const schema = /\$schema=(\S+)/.exec(out)?.[1];
+      expect(schema && existsSync(path.resolve(dir, schema))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('the CLI start', () => {
   it('keeps a code cache per command in the user cache directory, and answers the same with it', () => {
