@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import { PinyardError } from '../../../src/errors.js';
 import { formatReference, type Reference } from '../../../src/reference/index.js';
+import type { Grant } from '../../../src/registry/auth.js';
 import type { FetchedManifest, ManifestDescriptor, Resolved } from '../../../src/registry/index.js';
+import { parseManifest } from '../../../src/registry/manifest.js';
+import type { Scope } from '../../../src/registry/scope.js';
 
 const IMAGE_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 
@@ -21,18 +24,42 @@ export class FakeRegistry {
   readonly manifests = new Map<string, { bytes: Uint8Array; mediaType: string }>();
   /** Canonical upstream ref (`docker.io/library/alpine:3.20`) → its digest now. */
   readonly upstream = new Map<string, string>();
+  /** `host/repository` → blob digests it holds. */
+  readonly blobs = new Map<string, Set<string>>();
   /** Runs before a PUT is stored; throw to refuse it. */
   beforePut: (target: string) => void = () => {};
+  /** Runs after a PUT is stored (a racing writer may move the tag here). */
+  afterPut: (target: string) => void = () => {};
+  /** Runs before a blob is mounted or copied into `repository`; throw to fail it. */
+  beforeBlob: (repository: string, digest: string) => void = () => {};
 
-  /** Stores a manifest under a tag, as a push would; returns its digest. */
-  store(repository: string, tag: string, content: string): string {
+  /** An image manifest with a config and one layer, both stored as blobs; returns its digest. */
+  storeImage(repository: string, tag: string, seed: string): string {
+    const blob = (text: string) => ({
+      mediaType: 'application/octet-stream',
+      digest: digestOf(text),
+      size: 10,
+    });
+    const config = blob(`config ${seed}`);
+    const layer = blob(`layer ${seed}`);
     const bytes = new TextEncoder().encode(
-      JSON.stringify({ schemaVersion: 2, mediaType: IMAGE_MANIFEST, content }),
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: IMAGE_MANIFEST,
+        config: { ...config, mediaType: 'application/vnd.oci.image.config.v1+json' },
+        layers: [{ ...layer, mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip' }],
+      }),
     );
     const digest = digestOf(bytes);
     this.manifests.set(digest, { bytes, mediaType: IMAGE_MANIFEST });
     this.#repo(repository).set(tag, digest);
+    this.#blobs(repository).add(config.digest).add(layer.digest);
     return digest;
+  }
+
+  /** Stores an image under a tag, as a push would; returns its manifest digest. */
+  store(repository: string, tag: string, content: string): string {
+    return this.storeImage(repository, tag, content);
   }
 
   tagsOf(repository: string): Record<string, string> {
@@ -40,6 +67,33 @@ export class FakeRegistry {
   }
 
   async authorizePulls(): Promise<void> {}
+
+  /** Grants whatever is asked, as a registry that lets this account do everything. */
+  async authorize(host: string, scopes: Scope[]): Promise<Grant> {
+    this.calls.push(`token ${host}`);
+    return { account: 'dev', scopes };
+  }
+
+  async headBlob(repo: Reference, digest: string) {
+    return this.blobs.get(this.#name(repo))?.has(digest) ? { digest, size: 10 } : undefined;
+  }
+
+  async mountBlob(from: Reference, to: Reference, digest: string): Promise<'mounted' | 'upload-started'> {
+    this.calls.push(`MOUNT ${this.#name(to)} ${digest}`);
+    this.beforeBlob(this.#name(to), digest);
+    if (!this.blobs.get(this.#name(from))?.has(digest)) return 'upload-started';
+    this.#blobs(this.#name(to)).add(digest);
+    return 'mounted';
+  }
+
+  async copyBlob(from: Reference, to: Reference, digest: string): Promise<void> {
+    this.calls.push(`COPY ${this.#name(to)} ${digest}`);
+    this.beforeBlob(this.#name(to), digest);
+    if (!this.blobs.get(this.#name(from))?.has(digest)) {
+      throw new PinyardError('PINYARD_NOT_FOUND', `blob ${digest} not found`);
+    }
+    this.#blobs(this.#name(to)).add(digest);
+  }
 
   async headManifest(ref: Reference): Promise<ManifestDescriptor | undefined> {
     this.calls.push(`HEAD ${formatReference(ref)}`);
@@ -55,12 +109,8 @@ export class FakeRegistry {
     if (!head || !stored) {
       throw new PinyardError('PINYARD_NOT_FOUND', `manifest ${formatReference(ref)} not found`);
     }
-    return {
-      kind: 'image',
-      digest: head.digest,
-      mediaType: stored.mediaType,
-      bytes: stored.bytes,
-    } as unknown as FetchedManifest;
+    const parsed = parseManifest(stored.bytes, stored.mediaType, { host: ref.registry, what: 'fake' });
+    return { ...parsed, digest: head.digest, bytes: stored.bytes };
   }
 
   async putManifest(repo: Reference, tagOrDigest: string, bytes: Uint8Array, mediaType: string) {
@@ -70,6 +120,7 @@ export class FakeRegistry {
     const digest = digestOf(bytes);
     this.manifests.set(digest, { bytes, mediaType });
     if (!tagOrDigest.includes(':')) this.#repo(this.#name(repo)).set(tagOrDigest, digest);
+    this.afterPut(target);
     return digest;
   }
 
@@ -83,6 +134,12 @@ export class FakeRegistry {
 
   #name(ref: Reference): string {
     return `${ref.registry}/${ref.repository}`;
+  }
+
+  #blobs(name: string): Set<string> {
+    const blobs = this.blobs.get(name) ?? new Set<string>();
+    this.blobs.set(name, blobs);
+    return blobs;
   }
 
   #repo(name: string): Map<string, string> {
