@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InspectResult, TagsResult } from '../../src/report/registry/types.js';
+import type { InspectResult, PruneResult, TagsResult } from '../../src/report/registry/types.js';
 import { runCli } from '../helpers/run-cli.js';
+import { tempProject } from '../helpers/temp-project.js';
 import { worldFromEnv, writeDockerConfig } from '../world/index.js';
 import { sha256 } from '../world/layer.js';
 import { MediaType, pushBlob, putManifest, type RegistryCall } from '../world/registry-api.js';
@@ -135,6 +136,34 @@ describe('pinyard registry inspect --platform', () => {
       'linux/s390x',
     );
     expect(missing.code).not.toBe(0);
+  });
+});
+
+describe('pinyard registry prune', () => {
+  it('keeps the 10 newest content-tagged builds by default and deletes the rest, with their tags', async () => {
+    const repository = `${ns}/pruned/app`;
+    const tags: string[] = [];
+    // Twelve builds, pushed out of date order; the two oldest are 2020-01-01 and 2020-01-02.
+    for (const day of [5, 1, 12, 3, 7, 2, 9, 11, 4, 6, 10, 8]) {
+      const tag = `pinyard-${day.toString(16).padStart(24, '0')}`;
+      tags.push(tag);
+      await pushImage(repository, tag, {
+        created: `2020-01-${String(day).padStart(2, '0')}T00:00:00Z`,
+        label: `build ${day}`,
+      });
+    }
+    const project = tempProject({
+      'images.yml': `version: 1\nregistry: ${upstream}/${ns}/pruned\nimages:\n  app: { context: app }\n`,
+      'app/Dockerfile': 'FROM alpine:3.20\n',
+    });
+    const { code, body } = await pinyard<PruneResult>(project, 'registry', 'prune', '--yes');
+    expect(code).toBe(0);
+    expect(body).toMatchObject({ keep: 10, deleted: 2 });
+    const left = await fetch(`http://${upstream}/v2/${repository}/tags/list`).then(
+      (r) => r.json() as Promise<{ tags: string[] | null }>,
+    );
+    const oldest = [1, 2].map((day) => `pinyard-${day.toString(16).padStart(24, '0')}`);
+    expect((left.tags ?? []).sort()).toEqual(tags.filter((t) => !oldest.includes(t)).sort());
   });
 });
 
