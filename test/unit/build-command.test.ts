@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { execa } from 'execa';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../../src/cli/run.js';
 import type { BuildReport } from '../../src/report/build/index.js';
@@ -239,6 +240,30 @@ describe('pinyard build --push, wired to fake adapters', () => {
     expect(engine.builds[0]!.dockerfile).toContain(
       '"org.opencontainers.image.source"="https://github.example/acme/platform"',
     );
+  });
+
+  it('labels each build with the git revision and the remote, without the credentials in its URL', async () => {
+    const git = (...args: string[]) => execa('git', args, { cwd: dir });
+    await git('init', '-q');
+    await git(
+      '-c',
+      'user.email=t@example.com',
+      '-c',
+      'user.name=t',
+      'commit',
+      '-q',
+      '--allow-empty',
+      '-m',
+      'x',
+    );
+    await git('remote', 'add', 'origin', 'https://ci-bot:s3cr3t-token@git.example.com/acme/platform.git');
+    const revision = (await git('rev-parse', 'HEAD')).stdout.trim();
+    const result = await runCli(['build', '--push', '--only', 'tool'], dir, env());
+    expect(result.code).toBe(0);
+    const sent = engine.builds[0]!.dockerfile;
+    expect(sent).toContain(`"org.opencontainers.image.revision"="${revision}"`);
+    expect(sent).toContain('"org.opencontainers.image.source"="https://git.example.com/acme/platform.git"');
+    expect(sent).not.toContain('s3cr3t-token');
   });
 });
 
