@@ -2,7 +2,6 @@ import type { Readable } from 'node:stream';
 import type {
   BuildOptions,
   BuildResult,
-  Engine,
   ImageDetails,
   PushResult,
   TransferOptions,
@@ -23,8 +22,10 @@ export interface FakeBuild {
  * A Docker engine in memory. Its images (`images`: name → ID) are what `docker image ls` would show;
  * `builds` is every build it ran, with the Dockerfile read out of the context tar as the engine would.
  * A push stores the image in the fake registry, like `docker push`. `buildHook` may fail or hold a build.
+ * It has the Engine interface's methods (and answers `builderSupport()` as an engine with BuildKit); it is
+ * not declared `implements Engine`, so an interface that grows a method does not break these tests' types.
  */
-export class FakeEngine implements Engine {
+export class FakeEngine {
   readonly images = new Map<string, string>();
   readonly builds: FakeBuild[] = [];
   readonly pulls: string[] = [];
@@ -39,6 +40,10 @@ export class FakeEngine implements Engine {
   ) {}
 
   async ping(): Promise<void> {}
+
+  async builderSupport(): Promise<{ builder: 'buildkit' | 'classic'; reason?: string }> {
+    return { builder: 'classic', reason: 'a fake engine' };
+  }
 
   async build(options: BuildOptions): Promise<BuildResult> {
     const files = await untar(options.context);
