@@ -1,9 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../../src/cli/run.js';
 import type { BuildReport } from '../../src/report/build/index.js';
+import { readOutputs } from '../helpers/github-files.js';
 import { runCli } from '../helpers/run-cli.js';
 import { FakeEngine } from './fakes/fake-engine.js';
 import { FakeRegistry } from './fakes/fake-registry.js';
@@ -240,6 +241,24 @@ describe('pinyard build --push, wired to fake adapters', () => {
     expect(engine.builds[0]!.dockerfile).toContain(
       '"org.opencontainers.image.source"="https://github.example/acme/platform"',
     );
+  });
+
+  it('in GitHub Actions, sets the digests and status step outputs the composite action passes on', async () => {
+    const output = path.join(dir, 'github-output');
+    await writeFile(output, '');
+    const run = (...args: string[]) =>
+      runCli(['build', '--push', ...args], dir, { ...env(), GITHUB_ACTIONS: 'true', GITHUB_OUTPUT: output });
+    expect((await run('--only', 'tool')).code).toBe(0);
+    const digest = registry.tagsOf(repo('tool'))['3'];
+    let outputs = readOutputs(await readFile(output, 'utf8'));
+    expect(outputs).toEqual({ digests: JSON.stringify({ tool: digest }), status: 'succeeded' });
+    await writeFile(output, '');
+    engine.buildHook = () => {
+      throw new Error('RUN echo base: exit 1');
+    };
+    expect((await run('--only', 'base')).code).toBe(1);
+    outputs = readOutputs(await readFile(output, 'utf8'));
+    expect(outputs.status).toBe('failed');
   });
 
   it('labels each build with the git revision and the remote, without the credentials in its URL', async () => {
