@@ -50,6 +50,12 @@ describe('images.yml rules', () => {
     });
   });
 
+  it('a build arg name with a bad character after a good start', async () => {
+    expect(
+      (await one('version: 1\nimages:\n  app: { context: images/app, args: { A-B: "a" } }\n')).located,
+    ).toBe('images.yml:3:39: images.app.args.A-B: "A-B" is not a valid build arg name');
+  });
+
   it('an image name that is not a repository path, at the key', async () => {
     expect((await one('version: 1\nimages:\n  App: { context: images/app }\n')).hint).toBe(
       'use a lower-case repository path: letters, digits, ".", "_", "-" and "/"',
