@@ -23,8 +23,15 @@ vi.mock('../../src/registry/index.js', async (importOriginal) => ({
   },
 }));
 vi.mock('../../src/engine/docker-engine.js', () => ({
-  DockerEngine: function DockerEngine({ env }: { env: NodeJS.ProcessEnv }) {
-    const host = env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
+  // The address comes from `endpoint` where the engine is resolved before construction, else DOCKER_HOST.
+  DockerEngine: function DockerEngine({
+    env,
+    endpoint,
+  }: {
+    env: NodeJS.ProcessEnv;
+    endpoint?: { dockerHost: string };
+  }) {
+    const host = endpoint?.dockerHost ?? env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
     if (!fakes.engines.has(host))
       fakes.engines.set(host, new FakeEngine(host, fakes.registry as FakeRegistry));
     return fakes.engines.get(host);
