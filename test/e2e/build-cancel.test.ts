@@ -12,8 +12,9 @@ const cli = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
 it('SIGINT cancels a running build: the engine stops it, the run reports cancelled and exits 1', async () => {
   const marker = `pinyard-cancel-${Date.now()}`;
+  const name = `slow${Date.now()}`;
   const dir = tempProject({
-    'images.yml': `version: 1\nmirrors: { docker.io: ["${world.upstream.host}"] }\nimages:\n  slow: { context: slow }\n`,
+    'images.yml': `version: 1\nmirrors: { docker.io: ["${world.upstream.host}"] }\nimages:\n  ${name}: { context: slow, tags: ["1"] }\n`,
     // The marker after the sleep keeps the shell (and so the marker) in the step's process list.
     'slow/Dockerfile': `FROM alpine:3.20\nRUN sleep 60 && echo ${marker}\n`,
   });
@@ -34,15 +35,17 @@ it('SIGINT cancels a running build: the engine stops it, the run reports cancell
   expect(result.exitCode).toBe(1);
   const report = JSON.parse(await readFile(path.join(dir, 'report.json'), 'utf8')) as BuildReport;
   expect(report.status).toBe('cancelled');
-  expect(report.tagsMoved).toBe(false);
   // Had the build gone on, the 60 s step would have finished and the image would be built.
-  expect(report.images).toEqual([expect.objectContaining({ name: 'slow', status: 'blocked' })]);
+  expect(report.images).toEqual([expect.objectContaining({ name, status: 'blocked' })]);
   expect(report.images[0]?.digest).toBeUndefined();
   // BuildKit runs RUN steps in containers of its own, which `docker ps` does not list: look for the step's
   // process on the machine instead. The engine stops it as it cancels, which may take it a moment.
   expect(await stepStillRunning(marker)).toBe(false);
   const running = await execa('docker', ['ps', '--no-trunc', '--format', '{{.Command}}'], { env });
   expect(running.stdout).not.toContain(marker);
+  // Neither the human tag nor any content tag names an image in the engine.
+  const named = await execa('docker', ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}', name], { env });
+  expect(named.stdout.trim()).toBe('');
 });
 
 /** Whether a process whose command line has `marker` is still running after up to 15 s. */

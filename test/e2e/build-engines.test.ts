@@ -77,15 +77,23 @@ describe('pinyard build on two engines, the example tree', () => {
 
   it('builds every child on the exact parent it pinned, pulled by digest where another engine built it', async () => {
     const images = byName(first.report);
+    let crossed = 0;
     for (const child of first.report.images) {
       for (const parent of child.parents.map((p) => images.get(p)!)) {
         if (parent.engine === child.engine) continue;
+        crossed++;
         const pinned = `${project.registry}/${parent.name}@${parent.digest}`;
         expect(await readFile(child.log!, 'utf8'), child.name).toContain(
           `pulling ${parent.name} as ${pinned} (built on ${parent.engine})`,
         );
+        // The child's engine holds the parent by that digest: it was pulled, not rebuilt there.
+        const pulled = await engineClient(child.engine!).getImage(pinned).inspect();
+        expect(pulled.RepoDigests, child.name).toContain(pinned);
       }
     }
+    // Base-alpine has four children and each engine builds one image at a time: at least one of them
+    // is built away from it (else this test would prove nothing about pulls).
+    expect(crossed).toBeGreaterThan(0);
     const base = images.get('base-alpine')!;
     const baseLayers = (await inspect(base.tags[0]!)).Layers;
     for (const name of ['app', 'builder', 'cli']) {
@@ -178,7 +186,16 @@ describe('pinyard build refuses engines it cannot use', () => {
     expect(stderr).toContain(`the Docker engine at ${down} does not answer`);
     expect(stderr).toContain(`hint: start that engine, or leave it out of ${named}`);
     // Engines are reached when the first image needs building; that is before any image was built.
-    expect(stdout).not.toMatch(/ (built|pushing) /);
+    expect(stdout).not.toMatch(/\s(building|built|pushing)\b/);
+    await expect(
+      execa('skopeo', [
+        'list-tags',
+        '--tls-verify=false',
+        '--creds',
+        `${dev.username}:${dev.password}`,
+        `docker://${project.registry}/base-alpine`,
+      ]),
+    ).rejects.toThrow(/name unknown|not found/i);
   });
 
   it('refuses two engines without --push (exit 2): only the registry carries images between them', async () => {
