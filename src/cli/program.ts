@@ -5,7 +5,7 @@ import type { PromoteOptions } from '../commands/promote/index.js';
 import type { PruneOptions } from '../commands/registry/prune.js';
 import { PinyardError } from '../errors.js';
 import { closeMatches } from '../graph/did-you-mean.js';
-import { isValidTag } from '../reference/index.js';
+import { isValidTag, PLATFORM_PATTERN } from '../reference/index.js';
 import { parseDuration } from '../retention/index.js';
 import type { CommandContext } from './io.js';
 
@@ -126,6 +126,7 @@ export function buildProgram(
       // Every argument is checked before any work: a bad --tag found after the builds and pushes would
       // leave a run that did everything but what was asked last.
       checkTags(options.tag ?? [], '--tag');
+      if (options.platform !== undefined) checkPlatform(options.platform);
       const { buildCommand } = await import('../commands/build/index.js');
       setExitCode(await buildCommand(context(), options));
     });
@@ -271,7 +272,7 @@ function checkTags(tags: string[], flag: string): void {
 }
 
 function checkPlatform(platform: string): void {
-  if (!/^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/.test(platform)) {
+  if (!PLATFORM_PATTERN.test(platform)) {
     throw new PinyardError('PINYARD_USAGE', `--platform "${platform}" is not a platform`, {
       hint: 'write os/arch[/variant] in lower case, e.g. linux/amd64 or linux/arm/v7',
     });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PLATFORM_PATTERN } from '../reference/platform.js';
 import { describeValue } from './schema-messages.js';
 
 /**
@@ -36,7 +37,7 @@ export const ImageName = z
   );
 
 const Platform = quotedString('platform').regex(
-  /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/,
+  PLATFORM_PATTERN,
   'platform is os/arch[/variant], e.g. linux/amd64',
 );
 

@@ -1,3 +1,6 @@
+/** `os/arch[/variant]` in lower case, as images.yml, images.lock and `--platform` write a platform. */
+export const PLATFORM_PATTERN = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/;
+
 /**
  * Platforms as containerd's matcher compares them (containerd/platforms `Normalize`): `linux/arm64` is
  * `linux/arm64/v8`, `linux/arm` is `linux/arm/v7`, `linux/amd64/v1` is `linux/amd64`. Upstream indexes

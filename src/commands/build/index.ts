@@ -250,11 +250,6 @@ function builderPreference(
 }
 
 function checkPlatformFlags(options: BuildOptions, pushing: boolean): void {
-  if (options.platform !== undefined && !/^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/.test(options.platform)) {
-    throw new PinyardError('PINYARD_USAGE', `--platform ${options.platform} is not os/arch[/variant]`, {
-      hint: 'write it as linux/amd64 or linux/arm64',
-    });
-  }
   if (options.platform !== undefined && options.mergePlatforms) {
     throw new PinyardError('PINYARD_USAGE', '--platform and --merge-platforms are two different jobs', {
       hint: 'run each platform with --platform, then one job with --merge-platforms',
