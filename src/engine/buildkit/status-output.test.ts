@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BuildStep } from '../types.js';
 import { StatusResponse } from './protos.js';
-import { parseStep, StatusOutput } from './status-output.js';
+import { StatusOutput } from './status-output.js';
 
 /** A `moby.buildkit.trace` message as dockerd sends it: a StatusResponse, protobuf, base64. */
 function trace(status: Record<string, unknown>) {
@@ -125,16 +125,5 @@ describe('StatusOutput', () => {
     const { output, lines } = follow();
     output.accept({ id: 'moby.buildkit.trace', aux: '!!!not protobuf!!!' } as never);
     expect(lines).toEqual([]);
-  });
-});
-
-describe('parseStep', () => {
-  it.each([
-    ['[stage-1  3/12] COPY . .', { stage: 'stage-1', number: 3, total: 12, instruction: 'COPY . .' }],
-    ['[linux/arm64 build 2/5] RUN make', { stage: 'build', number: 2, total: 5, instruction: 'RUN make' }],
-    ['[internal] load metadata for docker.io/library/alpine:3.20', undefined],
-    ['exporting to image', undefined],
-  ])('%s', (name, step) => {
-    expect(parseStep(name)).toEqual(step);
   });
 });

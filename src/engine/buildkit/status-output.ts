@@ -1,4 +1,5 @@
 import { redact } from '../../credentials/redact.js';
+import { parseBuildKitStep } from '../../dockerfile/buildkit-step.js';
 import { terminalText } from '../../text/control-characters.js';
 import { LAST_LINES } from '../build-output.js';
 import type { JsonMessage } from '../json-lines.js';
@@ -10,15 +11,6 @@ export interface StatusOutputHooks {
   onStep?(step: BuildStep): void;
   onLine?(line: string): void;
 }
-
-/**
- * `[build 2/5] RUN make`, `[2/3] COPY . /src`: a Dockerfile step as BuildKit names its vertex (the stage
- * name only in a Dockerfile of several stages; the number right-aligned to the total's width; a platform
- * first when one build makes several). Other vertices are BuildKit's own (`[internal] load …`,
- * `exporting to image`).
- */
-const stepName =
-  /^\[(?:(?<platform>[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?) )?(?:(?<stage>\S+) )?\s*(?<n>\d+)\/(?<total>\d+)\] (?<instruction>.*)$/s;
 
 /** `importing cache manifest from <ref>`: a `--cache-from` source, which may not exist yet. */
 const cacheImport = /^importing cache manifest from /;
@@ -118,7 +110,7 @@ export class StatusOutput {
       const name = terminalText(redact(update.name));
       vertex = {
         name,
-        step: parseStep(name),
+        step: stepOf(name),
         started: false,
         done: false,
         lines: new OutputLines(),
@@ -164,14 +156,7 @@ export class StatusOutput {
 }
 
 /** The Dockerfile step a vertex name announces, or undefined for BuildKit's own vertices. */
-export function parseStep(name: string): BuildStep | undefined {
-  const match = stepName.exec(name);
-  if (!match?.groups) return undefined;
-  const { stage, n, total, instruction } = match.groups;
-  return {
-    number: Number(n),
-    total: Number(total),
-    instruction: instruction!,
-    stage: stage ?? '',
-  };
+function stepOf(name: string): BuildStep | undefined {
+  const step = parseBuildKitStep(name);
+  return step && { number: step.number, total: step.total, instruction: step.instruction, stage: step.stage };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildKitStep, failedStepPosition, stepNumber, stepPosition } from './dockerfile-steps.js';
+import { failedStepPosition, stepNumber, stepPosition } from './dockerfile-steps.js';
 
 // Numbered the way the classic builder prints them: `Step N/7 : …`.
 const dockerfile = [
@@ -77,11 +77,5 @@ describe('failedStepPosition with BuildKit steps', () => {
     const one = 'FROM alpine\nLABEL a=b\nRUN echo one\nRUN exit 3\n';
     expect(failedStepPosition(one, '[3/3] RUN exit 3')).toEqual({ line: 4, column: 1 });
     expect(failedStepPosition(one, 'step 4/4 RUN exit 3')).toEqual({ line: 4, column: 1 });
-  });
-
-  it('reads the stage and number of a step, cached or not', () => {
-    expect(buildKitStep('CACHED [base 2/5] RUN x')).toEqual({ stage: 'base', number: 2 });
-    expect(buildKitStep('[ 3/12] COPY . .')).toEqual({ stage: '', number: 3 });
-    expect(buildKitStep('step 3/7 RUN x')).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
+import { parseBuildKitStep } from '../../dockerfile/buildkit-step.js';
 
 /**
  * Where step N of a classic-builder build is in its Dockerfile. The builder numbers every instruction
@@ -64,12 +65,6 @@ function countsAsStep(instruction: Instruction, earlierStages: string[]): boolea
   return base !== undefined && base !== 'scratch' && !earlierStages.includes(base);
 }
 
-/** `[build 2/5] RUN make` or `[2/3] COPY …` as BuildKit names a step: its stage and number. */
-export function buildKitStep(step: string | undefined): { stage: string; number: number } | undefined {
-  const match = step?.match(/^(?:CACHED )?\[(?:(\S+) )?\s*(\d+)\/\d+\]/);
-  return match ? { stage: match[1] ?? '', number: Number(match[2]) } : undefined;
-}
-
 /**
  * The number of a failed image's step as the build report gives it: `step 5/7 RUN make`, or as the
  * engine printed it, `Step 5/7 : RUN make`. Steps past the Dockerfile's own instructions (the LABELs the
@@ -85,7 +80,7 @@ export function failedStepPosition(
   dockerfileText: string,
   step: string | undefined,
 ): { line: number; column: number } | undefined {
-  const buildKit = buildKitStep(step);
+  const buildKit = parseBuildKitStep(step);
   if (buildKit) return buildKitStepPosition(dockerfileText, buildKit.stage, buildKit.number);
   const number = stepNumber(step);
   return number === undefined ? undefined : stepPosition(dockerfileText, number);
