@@ -132,15 +132,7 @@ export async function connectPorts(options: {
           throw e;
         });
         if (!manifest) return undefined;
-        if (manifest.kind === 'image') {
-          const config = await registry.getBlobBytes(reference, manifest.parsed.config.digest);
-          return labelsOf(config)[INPUT_HASH_LABEL] === hash ? manifest.digest : undefined;
-        }
-        // A multi-platform image's index says its own hash (its platform builds carry theirs).
-        if (manifest.parsed.annotations?.[INPUT_HASH_LABEL] === hash) return manifest.digest;
-        return (await carriesInputHash(registry, reference, manifest.digest, hash))
-          ? manifest.digest
-          : undefined;
+        return (await carriesInputHash(registry, reference, manifest, hash)) ? manifest.digest : undefined;
       }
       const local = await (await engines()).local.inspect(ref);
       return local?.labels[INPUT_HASH_LABEL] === hash ? local.id : undefined;
@@ -267,15 +259,4 @@ export async function connectPorts(options: {
 function declaredPlatforms(manifest: ProjectManifest, engine: Engine): string[] | undefined {
   const declared = manifest.enginePlatforms ?? {};
   return declared[engine.name] ?? declared[engine.dockerHost] ?? declared[`context:${engine.name}`];
-}
-
-/** The labels of an image config's bytes; none when it is not one (a content tag pinyard did not write). */
-function labelsOf(config: Uint8Array): Record<string, string> {
-  try {
-    const parsed = JSON.parse(new TextDecoder().decode(config)) as { config?: { Labels?: unknown } };
-    const labels = parsed.config?.Labels;
-    return labels && typeof labels === 'object' ? (labels as Record<string, string>) : {};
-  } catch {
-    return {};
-  }
 }
