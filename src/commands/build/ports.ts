@@ -93,6 +93,7 @@ export async function connectPorts(options: {
     return connected;
   };
   if (!pushing) await engines();
+  const contexts = new Map<string, ReturnType<typeof contextFiles>>();
   const buildOptions = {
     manifest,
     registry: pushing ? registry : undefined,
@@ -105,7 +106,14 @@ export async function connectPorts(options: {
     engineFailure: () => failure,
 
     async hashInputs(image, dockerfileText, salt) {
-      const files = await contextFiles(image.context, { dockerfile: image.dockerfile });
+      // Read once per image: a multi-platform image hashes the same context for each of its platforms.
+      const key = `${image.context}\0${image.dockerfile}`;
+      let read = contexts.get(key);
+      if (!read) {
+        read = contextFiles(image.context, { dockerfile: image.dockerfile });
+        contexts.set(key, read);
+      }
+      const files = await read;
       const hash = inputHash({
         dockerfileText,
         files,
