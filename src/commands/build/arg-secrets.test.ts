@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { imageConfig } from '../../../test/helpers/image-config.js';
 import { Redactor } from '../../credentials/redact.js';
 import { parseDockerfile } from '../../dockerfile/index.js';
-import type { ImageConfig } from '../../manifest/index.js';
 import { secretArgValues } from './arg-secrets.js';
 
-const image = (args: Record<string, string>): ImageConfig => ({
-  name: 'app',
-  repository: 'app',
-  context: '/ctx',
-  dockerfile: '/ctx/Dockerfile',
-  args,
-  tags: [],
-});
+const image = (args: Record<string, string>) => imageConfig('app', { args });
 
 describe('secretArgValues', () => {
   it('takes every build arg value, except those that fill a FROM line', () => {

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { imageConfig } from '../../../test/helpers/image-config.js';
 import { parseDockerfile } from '../../dockerfile/index.js';
 import { imageRefClassifier } from '../../graph/index.js';
 import type { ImageConfig } from '../../manifest/index.js';
@@ -7,15 +8,8 @@ import { combineHooks } from '../../report/build/index.js';
 import { type BuildPorts, type BuiltImage, type ImageTaskContext, runImageTask } from './image-task.js';
 
 const d = (c: string) => `sha256:${c.repeat(64)}`;
-const image = (name: string, extra: Partial<ImageConfig> = {}): ImageConfig => ({
-  name,
-  repository: name,
-  context: `/ctx/${name}`,
-  dockerfile: `/ctx/${name}/Dockerfile`,
-  args: {},
-  tags: ['1.0'],
-  ...extra,
-});
+const image = (name: string, extra: Partial<ImageConfig> = {}) =>
+  imageConfig(name, { tags: ['1.0'], ...extra });
 
 /**
  * Ports that record what the task asked for; `existing` maps content refs to digests. Every image is

@@ -2,20 +2,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { imageConfig } from '../../../test/helpers/image-config.js';
 import { thrown } from '../../../test/helpers/thrown.js';
 import { secrets as redactor } from '../../credentials/redact.js';
-import type { ImageConfig } from '../../manifest/index.js';
 import { readBuildSecrets, secretLikeArgWarnings } from './secrets.js';
 
-const image = (name: string, extra: Partial<ImageConfig> = {}): ImageConfig => ({
-  name,
-  repository: name,
-  context: `/p/${name}`,
-  dockerfile: `/p/${name}/Dockerfile`,
-  args: {},
-  tags: [],
-  ...extra,
-});
+const image = imageConfig;
 
 describe('readBuildSecrets', () => {
   it('reads each image’s secrets from the environment and files, and masks every value', () => {
