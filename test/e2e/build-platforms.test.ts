@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -290,5 +291,7 @@ describe('platforms a parent lacks', () => {
     const result = await runCli(['build'], dir, await envFor(dir));
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/built for several platforms, which makes an image index in a registry/);
+    // Refused before anything was done: not even images.lock was written.
+    expect(existsSync(path.join(dir, 'images.lock'))).toBe(false);
   });
 });

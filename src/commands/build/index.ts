@@ -70,9 +70,14 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
   const selected = options.platform ? forPlatform(chosen, graph, manifest.images, options.platform) : chosen;
   const configs = new Map(manifest.images.map((i) => [i.name, i]));
   checkExtraTags(options.tag ?? [], selected.order, configs);
+  const selectedImages = selected.order.map((name) => configs.get(name)!);
+  const dryRun = Boolean(options.dryRun);
+  // Bad input is refused before anything is done, images.lock written included.
+  checkPlatformOptions(options, selectedImages, { pushing, dryRun });
+  const builder = builderPreference(options, manifest, selectedImages);
+  checkBuilderPreference(builder);
   const registry = new RegistryClient({ insecureRegistries: manifest.insecureRegistries, env: ctx.env });
   const frozen = Boolean(options.frozen);
-  const dryRun = Boolean(options.dryRun);
   const lock = await ensureLock(manifest, graph, {
     frozen,
     cwd: ctx.cwd,
@@ -85,18 +90,6 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
     return platforms ? Object.keys(platforms) : undefined;
   });
   if (upstreamPlatforms.length > 0) throw collectPlatformProblems(upstreamPlatforms);
-  const selectedImages = selected.order.map((name) => configs.get(name)!);
-  checkPlatformFlags(options, pushing);
-  const multiPlatform = selectedImages.filter((i) => i.platforms).map((i) => i.name);
-  if (multiPlatform.length > 0 && !pushing && !dryRun) {
-    throw new PinyardError(
-      'PINYARD_USAGE',
-      `${multiPlatform.join(', ')} ${multiPlatform.length === 1 ? 'is' : 'are'} built for several platforms, which makes an image index in a registry`,
-      { hint: 'build with --push (and `registry:` in images.yml)' },
-    );
-  }
-  const builder = builderPreference(options, manifest, selectedImages);
-  checkBuilderPreference(builder);
   for (const warning of secretLikeArgWarnings(selectedImages)) ctx.stderr.write(`${warning}\n`);
   const logDir = options.logDir ?? path.join(manifest.dir, '.pinyard', 'logs');
   const progress = ctx.json ? ctx.stderr : ctx.stdout;
@@ -249,7 +242,12 @@ function builderPreference(
   return { secretImages };
 }
 
-function checkPlatformFlags(options: BuildOptions, pushing: boolean): void {
+/** `--platform`, `--merge-platforms` and multi-platform images: each needs a registry, where an index lives. */
+function checkPlatformOptions(
+  options: BuildOptions,
+  images: ReadonlyArray<{ name: string; platforms?: string[] }>,
+  { pushing, dryRun }: { pushing: boolean; dryRun: boolean },
+): void {
   if (options.platform !== undefined && options.mergePlatforms) {
     throw new PinyardError('PINYARD_USAGE', '--platform and --merge-platforms are two different jobs', {
       hint: 'run each platform with --platform, then one job with --merge-platforms',
@@ -262,6 +260,14 @@ function checkPlatformFlags(options: BuildOptions, pushing: boolean): void {
       {
         hint: 'add --push',
       },
+    );
+  }
+  const multiPlatform = images.filter((i) => i.platforms).map((i) => i.name);
+  if (multiPlatform.length > 0 && !pushing && !dryRun) {
+    throw new PinyardError(
+      'PINYARD_USAGE',
+      `${multiPlatform.join(', ')} ${multiPlatform.length === 1 ? 'is' : 'are'} built for several platforms, which makes an image index in a registry`,
+      { hint: 'build with --push (and `registry:` in images.yml)' },
     );
   }
 }
