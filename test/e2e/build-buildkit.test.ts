@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -171,6 +172,13 @@ describe('pinyard build with BuildKit', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/app: secret "token" reads \$PINYARD_TEST_TOKEN, which is not set/);
     expect(result.stdout).not.toMatch(/built|building/i);
+  });
+
+  it('changes nothing when it refuses a missing secret: not even images.lock is written', async () => {
+    const fresh = bkProject();
+    const result = await runCli(['build', '--push'], fresh.dir, await envFor(fresh.dir, undefined));
+    expect(result.code).toBe(2);
+    expect(existsSync(path.join(fresh.dir, 'images.lock'))).toBe(false);
   });
 });
 

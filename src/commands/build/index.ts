@@ -76,6 +76,8 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
   checkPlatformOptions(options, selectedImages, { pushing, dryRun });
   const builder = builderPreference(options, manifest, selectedImages);
   checkBuilderPreference(builder);
+  // Every secret value is masked as it is read (in GitHub Actions too: cli/run.ts listens for secrets).
+  const buildSecrets = dryRun ? new Map() : readBuildSecrets(selectedImages, ctx.env, manifest.dir);
   const registry = new RegistryClient({ insecureRegistries: manifest.insecureRegistries, env: ctx.env });
   const frozen = Boolean(options.frozen);
   const lock = await ensureLock(manifest, graph, {
@@ -102,8 +104,6 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
     stderr: ctx.stderr,
     github: { env: ctx.env, cwd: ctx.cwd, graph: selected, images: configs, texts },
   });
-  // After the reporters: a GitHub Actions run masks each secret value as it is read.
-  const buildSecrets = dryRun ? new Map() : readBuildSecrets(selectedImages, ctx.env, manifest.dir);
   const ports = await connectPorts({
     manifest,
     registry,
