@@ -4,15 +4,10 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildReport } from '../../src/report/build/index.js';
+import { loggedInEnv } from '../helpers/logged-in-env.js';
 import { runCli } from '../helpers/run-cli.js';
 import { tempProject } from '../helpers/temp-project.js';
-import {
-  reseedUpstream,
-  type SecondEngine,
-  startSecondEngine,
-  worldFromEnv,
-  writeDockerConfig,
-} from '../world/index.js';
+import { reseedUpstream, type SecondEngine, startSecondEngine, worldFromEnv } from '../world/index.js';
 
 const world = worldFromEnv();
 const { dev } = world.users;
@@ -73,14 +68,7 @@ function bkProject(extra: { manifest?: string } = {}) {
 }
 
 async function envFor(dir: string, token: string | undefined): Promise<NodeJS.ProcessEnv> {
-  const dockerConfig = await writeDockerConfig(path.join(dir, '.docker'), [
-    { host: world.tokenRegistry.host, user: dev },
-  ]);
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DOCKER_CONFIG: dockerConfig,
-    DOCKER_HOST: world.dockerHost,
-  };
+  const env = await loggedInEnv(world, dir, dev);
   delete env.PINYARD_TEST_TOKEN;
   if (token !== undefined) env.PINYARD_TEST_TOKEN = token;
   return env;

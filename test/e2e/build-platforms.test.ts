@@ -4,9 +4,10 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildReport } from '../../src/report/build/index.js';
+import { loggedInEnv } from '../helpers/logged-in-env.js';
 import { runCli } from '../helpers/run-cli.js';
 import { tempProject } from '../helpers/temp-project.js';
-import { type SecondEngine, startSecondEngine, worldFromEnv, writeDockerConfig } from '../world/index.js';
+import { type SecondEngine, startSecondEngine, worldFromEnv } from '../world/index.js';
 
 /**
  * Multi-platform images, built for real on the test world's one engine: its arm64 upstream stand-ins hold
@@ -43,12 +44,7 @@ function platformsProject(manifestExtra = '') {
   return { dir, registry };
 }
 
-async function envFor(dir: string): Promise<NodeJS.ProcessEnv> {
-  const dockerConfig = await writeDockerConfig(path.join(dir, '.docker'), [
-    { host: world.tokenRegistry.host, user: dev },
-  ]);
-  return { ...process.env, DOCKER_CONFIG: dockerConfig, DOCKER_HOST: world.dockerHost };
-}
+const envFor = (dir: string) => loggedInEnv(world, dir, dev);
 
 async function build(dir: string, env: NodeJS.ProcessEnv, ...args: string[]) {
   const result = await runCli(['--json', 'build', '--push', ...args], dir, env);
