@@ -5,10 +5,10 @@ import type { ContextEntry } from './types.js';
  * The input hash of an image: everything a build depends on, so that the same hash means an image that
  * need not be built again. Pure.
  *
- * Encoding v1 (changing anything here means bumping the version, and every image rebuilds once): the
+ * Encoding v2 (changing anything here means bumping the version, and every image rebuilds once): the
  * sha256 of the UTF-8 text made of these lines, joined by "\n":
  *
- *   pinyard-input-hash/v1
+ *   pinyard-input-hash/v2
  *   JSON [dockerfile, target | null, platform | null, [[arg, value], …] sorted by arg, salt | null]
  *   JSON [path, type, mode, content]  one line per context entry, sorted by path, where mode is the octal
  *                                     permission string ("0644") and content is the file's "sha256:…",
@@ -17,15 +17,17 @@ import type { ContextEntry } from './types.js';
  * JSON values cannot hold a raw newline, so the lines cannot run into each other. Modification times are
  * left out: docker's build cache ignores them, and a fresh checkout must hash like the old one.
  */
-const INPUT_HASH_VERSION = 'pinyard-input-hash/v1';
+const INPUT_HASH_VERSION = 'pinyard-input-hash/v2';
 
 /** The image label (OCI annotation style key) that records the full input hash. */
 export const INPUT_HASH_LABEL = 'dev.pinyard.input-hash';
 
 export interface ImageInputs {
   /**
-   * The Dockerfile as sent to the engine: FROM and COPY --from rewritten to the parents' digests, so a
-   * parent that changed changes the hash of every image below it.
+   * The Dockerfile with every image it names pinned: upstream refs to their digests in images.lock, images
+   * of the tree to their content tags (`repository:pinyard-…`, their own input hashes), so a parent whose
+   * inputs changed changes the hash of every image below it. v1 named tree parents by their digests, which
+   * are only known once each parent is found or built: a tree's hashes took one round trip per level.
    */
   dockerfileText: string;
   /** The context as contextFiles returns it (any order). */

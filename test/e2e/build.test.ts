@@ -165,6 +165,27 @@ describe('pinyard build --push on the example tree', () => {
   });
 });
 
+describe('a parent built again from the same inputs', () => {
+  it('leaves its children as they are: they name it in their hash by its content tag, not its digest', async () => {
+    const project = await fresh();
+    const first = await build(project, '--push', '--only', 'app');
+    expect(statuses(first.report)).toEqual({ 'base-alpine': 'built', app: 'built' });
+    const digest = (report: BuildReport, name: string) => report.images.find((i) => i.name === name)!.digest;
+    // Built again (a new `created` label, so a new digest) under the same content tag.
+    const forced = await build(project, '--push', '--only', 'base-alpine', '--force');
+    expect(statuses(forced.report)).toEqual({ 'base-alpine': 'built' });
+    expect(digest(forced.report, 'base-alpine')).not.toBe(digest(first.report, 'base-alpine'));
+
+    const again = await build(project, '--push', '--only', 'app');
+    expect(statuses(again.report)).toEqual({ 'base-alpine': 'skipped', app: 'skipped' });
+    expect(digest(again.report, 'base-alpine')).toBe(digest(forced.report, 'base-alpine'));
+    expect(digest(again.report, 'app')).toBe(digest(first.report, 'app'));
+    // app still says which build of base-alpine it was built on.
+    const labels = (await inspect(`${project.registry}/app:1.4`)).Labels;
+    expect(labels['org.opencontainers.image.base.digest']).toBe(digest(first.report, 'base-alpine'));
+  });
+});
+
 describe('pinyard build failures', () => {
   it('a failing image blocks only its descendants, and no human tag moves', async () => {
     const project = await fresh();

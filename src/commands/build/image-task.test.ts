@@ -5,7 +5,9 @@ import { parseDockerfile } from '../../dockerfile/index.js';
 import { imageRefClassifier } from '../../graph/index.js';
 import type { ImageConfig } from '../../manifest/index.js';
 import { combineHooks } from '../../report/build/index.js';
+import { imageChecks } from './image-checks.js';
 import { type BuildPorts, type BuiltImage, type ImageTaskContext, runImageTask } from './image-task.js';
+import { treeHashes } from './tree-hashes.js';
 
 const d = (c: string) => `sha256:${c.repeat(64)}`;
 const image = (name: string, extra: Partial<ImageConfig> = {}) =>
@@ -21,7 +23,7 @@ function fakePorts(
 ) {
   const engine = options.engine ?? 'unix:///a.sock';
   const seen = {
-    hashed: [] as Array<{ text: string; salt?: string }>,
+    hashed: [] as Array<{ name: string; text: string; salt?: string }>,
     built: [] as string[],
     /** The Dockerfiles sent to the engine. */
     sent: [] as string[],
@@ -31,12 +33,12 @@ function fakePorts(
     pulls: [] as Array<{ pullsFrom: string[]; cacheFrom: string[] }>,
   };
   const ports: BuildPorts = {
-    async hashInputs(_image, dockerfileText, salt) {
-      seen.hashed.push({ text: dockerfileText, ...(salt ? { salt } : {}) });
+    async hashInputs(config, dockerfileText, salt) {
+      seen.hashed.push({ name: config.name, text: dockerfileText, ...(salt ? { salt } : {}) });
+      const app = config.name === 'app';
       return {
-        hash: d('9'),
-        contentTag: 'pinyard-999',
-        dockerfileText,
+        hash: app ? d('9') : d('c'),
+        contentTag: app ? 'pinyard-999' : 'pinyard-bbb',
         context: async () => Readable.from([]),
       };
     },
@@ -87,16 +89,15 @@ function context(ports: BuildPorts, overrides: Partial<ImageTaskContext> = {}): 
     repositoryOf: (name) => `r.example.com/acme/${name}`,
     classify: imageRefClassifier([{ name: 'base' }, { name: 'app' }], 'r.example.com/acme'),
     lock: { version: 1, upstream: { 'docker.io/library/alpine:3.20': { digest: d('a') } } },
+    checkOf: () => Promise.reject(new Error('run() sets checkOf')),
     built: new Map([['base', base]]),
     dryRun: false,
-    planned: new Set(),
     placements: new Map([['base', 'unix:///a.sock']]),
     builders: new Map(),
     ports,
     pushing: true,
     force: false,
     noCache: false,
-    today: '2026-11-30',
     source: async () => ({}),
     hooks: combineHooks([]),
     now: () => new Date(0),
@@ -105,26 +106,49 @@ function context(ports: BuildPorts, overrides: Partial<ImageTaskContext> = {}): 
 }
 
 const dockerfile = 'FROM alpine:3.20 AS tools\nFROM base\nCOPY --from=tools /bin/sh /bin/sh\n';
-const run = (ctx: ImageTaskContext, config = image('app')) =>
-  runImageTask(
-    config,
-    parseDockerfile(dockerfile, { file: 'Dockerfile' }),
-    dockerfile,
-    ctx,
-    new AbortController().signal,
+const baseDockerfile = 'FROM alpine:3.20\n';
+
+/** Runs app's task, with its check (and base's hash) made as a run makes them ahead of its tasks. */
+const run = (ctx: ImageTaskContext, config = image('app')) => {
+  const texts = new Map([
+    ['base', baseDockerfile],
+    ['app', dockerfile],
+  ]);
+  const dockerfiles = new Map(
+    [...texts].map(([name, text]) => [name, parseDockerfile(text, { file: name })]),
   );
+  const hashOf = treeHashes({
+    configs: new Map([
+      ['base', image('base')],
+      ['app', config],
+    ]),
+    dockerfiles,
+    texts,
+    repositoryOf: ctx.repositoryOf,
+    classify: ctx.classify,
+    lock: ctx.lock,
+    hashInputs: ctx.ports.hashInputs,
+    today: '2026-11-30',
+  });
+  const { checkOf } = imageChecks({ ...ctx, hashOf });
+  ctx.checkOf = checkOf;
+  return runImageTask(config, dockerfiles.get('app')!, dockerfile, ctx, new AbortController().signal);
+};
+const hashedApp = (seen: { hashed: Array<{ name: string; text: string; salt?: string }> }) =>
+  seen.hashed.filter((h) => h.name === 'app');
 
 describe('runImageTask', () => {
-  it('pins upstream refs to the lock and parents to what this run built, then builds and pushes', async () => {
+  it('hashes parents by content tag, sends them pinned to what this run built, then builds and pushes', async () => {
     const { ports, seen } = fakePorts();
     const result = await run(context(ports));
-    expect(seen.hashed[0]?.text).toBe(
-      `FROM docker.io/library/alpine:3.20@${d('a')} AS tools\nFROM r.example.com/acme/base@${d('b')}\nCOPY --from=tools /bin/sh /bin/sh\n`,
+    // The hash names base by its content tag (its own hash): known before base is looked up or built.
+    expect(hashedApp(seen)[0]?.text).toBe(
+      `FROM docker.io/library/alpine:3.20@${d('a')} AS tools\nFROM r.example.com/acme/base:pinyard-bbb\nCOPY --from=tools /bin/sh /bin/sh\n`,
     );
     expect(seen.built).toEqual(['r.example.com/acme/app:pinyard-999']);
-    // Sent with its labels in one LABEL instruction; the hash was taken without them.
+    // The engine gets base's digest, and the labels in one LABEL instruction; the hash was taken without them.
     expect(seen.sent[0]).toBe(
-      `${seen.hashed[0]?.text}LABEL "org.opencontainers.image.created"="1970-01-01T00:00:00.000Z" \\\n` +
+      `FROM docker.io/library/alpine:3.20@${d('a')} AS tools\nFROM r.example.com/acme/base@${d('b')}\nCOPY --from=tools /bin/sh /bin/sh\nLABEL "org.opencontainers.image.created"="1970-01-01T00:00:00.000Z" \\\n` +
         `      "dev.pinyard.input-hash"="${d('9')}" \\\n` +
         `      "org.opencontainers.image.base.name"="r.example.com/acme/base:pinyard-bbb" \\\n` +
         `      "org.opencontainers.image.base.digest"="${d('b')}" \\\n` +
@@ -178,7 +202,7 @@ describe('runImageTask', () => {
     const { ports, seen } = fakePorts();
     await run(context(ports), image('app', { rebuild: 'daily' }));
     await run(context(ports));
-    expect(seen.hashed.map((h) => h.salt)).toEqual(['rebuild-day:2026-11-30', undefined]);
+    expect(hashedApp(seen).map((h) => h.salt)).toEqual(['rebuild-day:2026-11-30', undefined]);
   });
 
   it('refuses an upstream ref the lock does not pin', async () => {
@@ -256,10 +280,12 @@ describe('runImageTask on several engines', () => {
     expect(await run(context(found, { dryRun: true }))).toMatchObject({ status: 'skipped', digest: d('e') });
   });
 
-  it('under --dry-run, an image whose parent would be rebuilt would be rebuilt too, unhashed', async () => {
-    const { ports, seen } = fakePorts({ 'r.example.com/acme/app:pinyard-999': d('e') });
-    const ctx = context(ports, { dryRun: true, planned: new Set(['base']), built: new Map() });
-    expect(await run(ctx)).toBeUndefined();
-    expect(seen.hashed).toEqual([]);
+  it('under --dry-run, an image whose parent would be rebuilt is still found by its own content tag', async () => {
+    // base's content tag is missing (pruned, say) but its inputs did not change: app's hash did not either.
+    const { ports } = fakePorts({ 'r.example.com/acme/app:pinyard-999': d('e') });
+    const ctx = context(ports, { dryRun: true, built: new Map() });
+    expect(await run(ctx)).toMatchObject({ status: 'skipped', digest: d('e') });
+    const { ports: none } = fakePorts();
+    expect(await run(context(none, { dryRun: true, built: new Map() }))).toBeUndefined();
   });
 });

@@ -2,16 +2,17 @@ import type { Readable } from 'node:stream';
 import type { ParsedDockerfile } from '../../dockerfile/index.js';
 import { addLabels, pinImageRefs } from '../../dockerfile/index.js';
 import type { Builder } from '../../engine/index.js';
-import { PinyardError } from '../../errors.js';
 import type { ImageRefTarget } from '../../graph/index.js';
 import type { LockFile } from '../../lock/index.js';
 import type { ImageConfig } from '../../manifest/index.js';
-import { byPlatform, parseReference, repositoryName, tryParseReference } from '../../reference/index.js';
+import { byPlatform, parseReference, tryParseReference } from '../../reference/index.js';
 import type { BuildHooks } from '../../report/build/events.js';
+import type { ImageCheck } from './image-checks.js';
 import { runIndexTask } from './index-task.js';
 import { imageLabels } from './labels.js';
 import { registryCache } from './registry-cache.js';
 import type { SourceInfo } from './source-info.js';
+import { pinnedUpstream } from './tree-hashes.js';
 
 /** What the build needs of the engines and the registry (src/engine and src/registry implement them). */
 export interface BuildPorts {
@@ -70,7 +71,6 @@ export interface EngineSlot {
 export interface HashedInputs {
   hash: string;
   contentTag: string;
-  dockerfileText: string;
   /** The build context as a tar stream, with `dockerfileText` as the Dockerfile the engine reads. */
   context: (dockerfileText: string) => Promise<Readable>;
 }
@@ -94,6 +94,8 @@ export interface ImageTaskContext {
   repositoryOf(name: string): string;
   classify(resolved: string): ImageRefTarget;
   lock: LockFile;
+  /** Each image's hash and what its content tag lookup found, started for the whole tree at once. */
+  checkOf(name: string): Promise<ImageCheck>;
   built: Map<string, BuiltImage>;
   /** The engine each image of this run is built on, from the moment it has one (failed builds too). */
   placements: Map<string, string>;
@@ -103,8 +105,6 @@ export interface ImageTaskContext {
   pushing: boolean;
   /** `--dry-run`: say what would be built, build nothing. */
   dryRun: boolean;
-  /** Images of this dry run that would be built: their digests are unknown, so their children's too. */
-  planned: Set<string>;
   force: boolean;
   /** `--no-cache`: no layer cache, neither the engine's nor the registry's. */
   noCache: boolean;
@@ -112,8 +112,6 @@ export interface ImageTaskContext {
   onlyPlatform?: string;
   /** `--merge-platforms`: multi-platform images take their platform builds from the registry, build none. */
   mergePlatforms?: boolean;
-  /** UTC day, for `rebuild: daily` images. */
-  today: string;
   /** Asked only when an image is built: it runs git. */
   source: () => Promise<SourceInfo>;
   hooks: Required<BuildHooks>;
@@ -123,8 +121,8 @@ export interface ImageTaskContext {
 }
 
 /**
- * One image of the run: pin its Dockerfile to the lock and its parents' results, hash every input,
- * reuse the content tag when it exists (unless --force), else build it on an engine and push it.
+ * One image of the run: reuse its content tag when the check found it (looked up ahead, unless --force),
+ * else pin its Dockerfile to the lock and its parents' digests, build it on an engine and push it.
  * Under --dry-run, an image that would be built resolves to undefined instead.
  */
 export async function runImageTask(
@@ -152,20 +150,14 @@ export async function runImageTask(
     };
   const pinnedDockerfile = pinImageRefs(dockerfileText, parsed, pinFor(undefined));
   ctx.hooks.onImageChecking(image.name);
-  // A parent that would be rebuilt gets a new digest, so this image's inputs change with it.
-  if ([...parents].some((parent) => ctx.planned.has(parent))) return undefined;
-  const salt = image.rebuild === 'daily' ? `rebuild-day:${ctx.today}` : undefined;
+  const check = await ctx.checkOf(image.name);
   if (image.platforms) {
     // Each platform's own text: a tree parent pinned to its manifest for that platform, so a platform
     // build is the same whether its parent's index exists yet (a run per platform) or not.
     const pinnedFor = (platform: string) => pinImageRefs(dockerfileText, parsed, pinFor(platform));
-    return runIndexTask(
-      { image, parsed, pinnedFor, salt, pullsFrom, parents, platforms: image.platforms },
-      ctx,
-      signal,
-    );
+    return runIndexTask({ image, parsed, pinnedFor, check, pullsFrom, parents }, ctx, signal);
   }
-  const inputs = await ctx.ports.hashInputs(image, pinnedDockerfile, salt);
+  const inputs = check.hash.inputs!;
   const repository = ctx.repositoryOf(image.name);
   const contentRef = `${repository}:${inputs.contentTag}`;
   const result = (status: BuiltImage['status'], digest: string): BuiltImage => ({
@@ -178,10 +170,7 @@ export async function runImageTask(
     hash: inputs.hash,
   });
 
-  if (!ctx.force) {
-    const existing = await ctx.ports.existing(contentRef, inputs.hash);
-    if (existing) return result('skipped', existing);
-  }
+  if (check.existing) return result('skipped', check.existing.digest);
   if (ctx.dryRun) return undefined;
   const placedParents = [...parents].flatMap((p) => ctx.placements.get(p) ?? []);
   const slot = await ctx.ports.reserveEngine(placedParents, signal);
@@ -268,18 +257,5 @@ function pinnedText(
     const manifest = platform === undefined ? undefined : byPlatform(parent?.platforms, platform);
     return manifest && parent ? `${parent.repository}@${manifest}` : parent?.pinnedRef;
   }
-  if (target.kind === 'invalid') return undefined;
-  const ref = parseReference(target.ref);
-  if (ref.digest) return target.ref;
-  const locked = ctx.lock.upstream[target.ref];
-  if (!locked) {
-    throw new PinyardError(
-      'PINYARD_LOCK_STALE',
-      `${image.name}: ${target.ref} is not pinned in images.lock`,
-      {
-        hint: 'run `pinyard lock` and commit images.lock',
-      },
-    );
-  }
-  return `${repositoryName(ref)}:${ref.tag}@${locked.digest}`;
+  return pinnedUpstream(target, image.name, ctx.lock);
 }

@@ -1,9 +1,9 @@
 import type { ParsedDockerfile } from '../../dockerfile/index.js';
 import { addLabels } from '../../dockerfile/index.js';
 import { PinyardError } from '../../errors.js';
-import { contentTag, indexHash } from '../../hash/index.js';
 import type { ImageConfig } from '../../manifest/index.js';
 import { normalizePlatform, parseReference } from '../../reference/index.js';
+import type { ImageCheck } from './image-checks.js';
 import { indexAnnotations } from './image-index.js';
 import type { BuiltImage, HashedInputs, ImageTaskContext } from './image-task.js';
 import { imageLabels } from './labels.js';
@@ -14,12 +14,12 @@ export interface IndexTaskInputs {
   parsed: ParsedDockerfile;
   /** The Dockerfile with every FROM pinned for one platform (tree parents to that platform's manifest). */
   pinnedFor(platform: string): string;
-  salt: string | undefined;
+  /** Its hashes (the index's, each platform build's) and whether the index (or the one platform) exists. */
+  check: ImageCheck;
   /** Registries the builds pull from. */
   pullsFrom: Set<string>;
   /** The images of the tree it is built from. */
   parents: Set<string>;
-  platforms: string[];
 }
 
 /**
@@ -35,7 +35,8 @@ export async function runIndexTask(
   ctx: ImageTaskContext,
   signal: AbortSignal,
 ): Promise<BuiltImage | undefined> {
-  const { image, platforms } = inputs;
+  const { image, check } = inputs;
+  const platforms = image.platforms!;
   const { indexPlatforms, pushIndex } = ctx.ports;
   // Without a registry there is no index to find: a dry run says it would be built.
   if (!ctx.pushing && ctx.dryRun) return undefined;
@@ -46,15 +47,9 @@ export async function runIndexTask(
       { hint: 'build with --push (and `registry:` in images.yml), or give the image one `platform:`' },
     );
   }
-  const builds = await Promise.all(
-    platforms.map(async (platform) => ({
-      platform,
-      inputs: await ctx.ports.hashInputs({ ...image, platform }, inputs.pinnedFor(platform), inputs.salt),
-    })),
-  );
-  const hash = indexHash(builds.map((b) => ({ platform: b.platform, hash: b.inputs.hash })));
+  const builds = check.hash.platforms!;
+  const { hash, contentTag: tag } = check.hash;
   const repository = ctx.repositoryOf(image.name);
-  const tag = contentTag(hash);
   const result = (status: BuiltImage['status'], digest: string, byPlatform: Record<string, string>) => ({
     name: image.name,
     status,
@@ -67,10 +62,7 @@ export async function runIndexTask(
   });
 
   if (ctx.onlyPlatform) return onePlatformOnly(inputs, builds, repository, ctx, signal);
-  if (!ctx.force) {
-    const existing = await ctx.ports.existing(`${repository}:${tag}`, hash);
-    if (existing) return result('skipped', existing, await indexPlatforms(`${repository}@${existing}`));
-  }
+  if (check.existing) return result('skipped', check.existing.digest, check.existing.platforms ?? {});
   if (ctx.dryRun) return undefined;
   ctx.hooks.onImageBuilding(image.name);
   const settled = await Promise.allSettled(
@@ -113,8 +105,7 @@ async function onePlatformOnly(
       hint: 'leave it out of this platform’s job (--only), or add the platform to its `platforms`',
     });
   }
-  const ref = `${repository}:${build.inputs.contentTag}`;
-  const existing = ctx.force ? undefined : await ctx.ports.existing(ref, build.inputs.hash);
+  const existing = inputs.check.existing?.digest;
   if (!existing && ctx.dryRun) return undefined;
   if (!existing) ctx.hooks.onImageBuilding(inputs.image.name);
   const digest =
@@ -175,7 +166,7 @@ async function platformBuild(
     const pullsFrom = new Set(inputs.pullsFrom);
     if (cacheFrom.length > 0) pullsFrom.add(parseReference(repository).registry);
     await slot.build({ ...image, platform }, hashed, {
-      dockerfileText: addLabels(hashed.dockerfileText, inputs.parsed, labels, image.target),
+      dockerfileText: addLabels(inputs.pinnedFor(platform), inputs.parsed, labels, image.target),
       tags: [ref],
       signal,
       name,

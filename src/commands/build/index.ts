@@ -16,11 +16,13 @@ import { type BuilderPreference, checkBuilderPreference } from './builders.js';
 import { chooseEngines, engineEndpoints } from './engines.js';
 import { ensureLock } from './ensure-lock.js';
 import { plannedTagMoves } from './human-tags.js';
+import { imageChecks } from './image-checks.js';
 import { imageReport } from './image-report.js';
 import { type BuiltImage, type ImageTaskContext, runImageTask } from './image-task.js';
 import { connectPorts } from './ports.js';
 import { readBuildSecrets, secretLikeArgWarnings } from './secrets.js';
 import { sourceInfo } from './source-info.js';
+import { treeHashes } from './tree-hashes.js';
 
 export interface BuildOptions {
   push?: boolean;
@@ -123,7 +125,6 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
 
   const built = new Map<string, BuiltImage>();
   let source: ReturnType<typeof sourceInfo> | undefined;
-  const planned = new Set<string>();
   const placements = new Map<string, string>();
   const builders = new Map<string, Builder>();
   const durations = new Map<string, number>();
@@ -134,22 +135,41 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
   // One pull token for every repository whose content tag is looked up, not one per repository.
   if (pushing)
     await registry.authorizePulls(nodes.map(({ name }) => parseReference(`${repositoryOf(name)}:x`)));
+  const classify = imageRefClassifier(manifest.images, manifest.registry);
+  const force = Boolean(options.force);
+  const hashOf = treeHashes({
+    configs,
+    dockerfiles,
+    texts,
+    repositoryOf,
+    classify,
+    lock,
+    hashInputs: ports.hashInputs,
+    today: new Date().toISOString().slice(0, 10),
+  });
+  const checks = imageChecks({
+    repositoryOf,
+    hashOf,
+    ports,
+    force,
+    pushing,
+    ...(options.platform ? { onlyPlatform: options.platform } : {}),
+  });
   const taskContext: ImageTaskContext = {
     repositoryOf,
-    classify: imageRefClassifier(manifest.images, manifest.registry),
+    classify,
     lock,
+    checkOf: checks.checkOf,
     built,
     placements,
     builders,
     ports,
     pushing,
     dryRun,
-    planned,
-    force: Boolean(options.force),
+    force,
     noCache: options.cache === false,
     ...(options.platform ? { onlyPlatform: options.platform } : {}),
     mergePlatforms: Boolean(options.mergePlatforms),
-    today: new Date().toISOString().slice(0, 10),
     source: () => (source ??= sourceInfo(manifest.dir, ctx.env)),
     hooks,
     now: () => new Date(),
@@ -173,6 +193,8 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
   const onSignal = () => interrupt.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  // Every content tag is looked up at once: a no-change run costs one round of lookups, not one per level.
+  checks.lookAhead(nodes.map(({ name }) => name));
   const outcomes = await runDag(
     nodes,
     async (name, signal) => {
@@ -186,7 +208,6 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
           signal,
         );
         if (result) built.set(name, result);
-        else planned.add(name);
       } finally {
         durations.set(name, Date.now() - t0);
       }

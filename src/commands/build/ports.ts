@@ -125,7 +125,6 @@ export async function connectPorts(options: {
       return {
         hash,
         contentTag: contentTag(hash),
-        dockerfileText,
         context: async (sent) => (await contextTar(image.context, { dockerfileText: sent, files })).tar,
       };
     },

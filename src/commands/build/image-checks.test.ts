@@ -1,0 +1,94 @@
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { imageConfig } from '../../../test/helpers/image-config.js';
+import { parseDockerfile } from '../../dockerfile/index.js';
+import { imageRefClassifier } from '../../graph/index.js';
+import { imageChecks } from './image-checks.js';
+import type { BuildPorts } from './image-task.js';
+import { treeHashes } from './tree-hashes.js';
+
+const d = (c: string) => `sha256:${c.repeat(64)}`;
+const texts = new Map([
+  ['base', 'FROM alpine:3.20\n'],
+  ['app', 'FROM base\nCOPY app /app\n'],
+  ['cli', 'FROM app\n'],
+]);
+const names = [...texts.keys()];
+const repositoryOf = (name: string) => `r.example.com/acme/${name}`;
+
+/** The hashes of base → app → cli, each hashed text recorded; every image hashes as its own letter. */
+function tree() {
+  const hashed = new Map<string, string>();
+  const hashInputs: BuildPorts['hashInputs'] = async (image, text) => {
+    hashed.set(image.name, text);
+    const letter = { base: 'b', app: 'a', cli: 'c' }[image.name]!;
+    return { hash: d(letter), contentTag: `pinyard-${letter}`, context: async () => Readable.from([]) };
+  };
+  const hashOf = treeHashes({
+    configs: new Map(names.map((name) => [name, imageConfig(name)])),
+    dockerfiles: new Map([...texts].map(([name, text]) => [name, parseDockerfile(text, { file: name })])),
+    texts,
+    repositoryOf,
+    classify: imageRefClassifier(
+      names.map((name) => ({ name })),
+      'r.example.com/acme',
+    ),
+    lock: { version: 1, upstream: { 'docker.io/library/alpine:3.20': { digest: d('0') } } },
+    hashInputs,
+    today: '2026-12-01',
+  });
+  return { hashOf, hashed };
+}
+
+describe('treeHashes', () => {
+  it('names tree parents by their content tags and upstream refs by their locked digests', async () => {
+    const { hashOf, hashed } = tree();
+    expect(await hashOf('cli')).toMatchObject({ hash: d('c'), contentTag: 'pinyard-c' });
+    expect(Object.fromEntries(hashed)).toEqual({
+      base: `FROM docker.io/library/alpine:3.20@${d('0')}\n`,
+      app: 'FROM r.example.com/acme/base:pinyard-b\nCOPY app /app\n',
+      cli: 'FROM r.example.com/acme/app:pinyard-a\n',
+    });
+  });
+});
+
+describe('imageChecks', () => {
+  it('looks up every content tag at once: a child does not wait for its parents’ lookups', async () => {
+    const asked: string[] = [];
+    const existing: BuildPorts['existing'] = (ref) => {
+      asked.push(ref);
+      // base's and app's registry never answer; cli's content tag is there.
+      return ref.includes('/cli:') ? Promise.resolve(d('e')) : new Promise<undefined>(() => {});
+    };
+    const checks = imageChecks({
+      repositoryOf,
+      hashOf: tree().hashOf,
+      ports: { existing },
+      force: false,
+      pushing: true,
+    });
+    checks.lookAhead(names);
+    expect(await checks.checkOf('cli')).toMatchObject({ existing: { digest: d('e') } });
+    expect(asked.sort()).toEqual([
+      'r.example.com/acme/app:pinyard-a',
+      'r.example.com/acme/base:pinyard-b',
+      'r.example.com/acme/cli:pinyard-c',
+    ]);
+  });
+
+  it('asks each content tag once however often its check is awaited, and nothing under --force', async () => {
+    const asked: string[] = [];
+    const existing: BuildPorts['existing'] = async (ref) => {
+      asked.push(ref);
+      return undefined;
+    };
+    const { hashOf } = tree();
+    const checks = imageChecks({ repositoryOf, hashOf, ports: { existing }, force: false, pushing: true });
+    checks.lookAhead(names);
+    await Promise.all([checks.checkOf('app'), checks.checkOf('app'), checks.checkOf('cli')]);
+    expect(asked.filter((ref) => ref.includes('/app:'))).toHaveLength(1);
+    const forced = imageChecks({ repositoryOf, hashOf, ports: { existing }, force: true, pushing: true });
+    expect(await forced.checkOf('base')).toEqual({ hash: await hashOf('base') });
+    expect(asked).toHaveLength(3);
+  });
+});
