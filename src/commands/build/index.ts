@@ -15,7 +15,7 @@ import { secretArgValues } from './arg-secrets.js';
 import { type BuilderPreference, checkBuilderPreference } from './builders.js';
 import { chooseEngines, engineEndpoints } from './engines.js';
 import { ensureLock } from './ensure-lock.js';
-import { plannedTagMoves } from './human-tags.js';
+import { humanTagRefs, plannedTagMoves, tagHeads } from './human-tags.js';
 import { imageChecks } from './image-checks.js';
 import { imageReport } from './image-report.js';
 import { type BuiltImage, type ImageTaskContext, runImageTask } from './image-task.js';
@@ -132,9 +132,10 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
     const repository = configs.get(name)?.repository ?? name;
     return manifest.registry ? `${manifest.registry}/${repository}` : repository;
   };
-  // One pull token for every repository whose content tag is looked up, not one per repository.
-  if (pushing)
-    await registry.authorizePulls(nodes.map(({ name }) => parseReference(`${repositoryOf(name)}:x`)));
+  // Pull tokens for every repository whose content tag is looked up, fetched ahead in a few batches.
+  const authorized = pushing
+    ? registry.authorizePulls(nodes.map(({ name }) => parseReference(`${repositoryOf(name)}:x`)))
+    : undefined;
   const classify = imageRefClassifier(manifest.images, manifest.registry);
   const force = Boolean(options.force);
   const hashOf = treeHashes({
@@ -188,13 +189,20 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
     ...(logFile(name) ? { log: logFile(name) } : {}),
   });
 
+  // The contexts are hashed while the registry answers for tokens; then every content tag is looked up at
+  // once: a no-change run costs one round of lookups, not one per level of the tree.
+  for (const { name } of nodes) hashOf(name).catch(() => undefined);
+  await authorized;
+
   // SIGINT/SIGTERM abort the running builds (the engine cancels them) and start nothing more.
   const interrupt = new AbortController();
   const onSignal = () => interrupt.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  // Every content tag is looked up at once: a no-change run costs one round of lookups, not one per level.
   checks.lookAhead(nodes.map(({ name }) => name));
+  // One platform's job writes no index, so no human tag can move yet: the merge job moves them.
+  const movesTags = !dryRun && !options.platform;
+  const heads = pushing && movesTags ? tagHeads(ports.tagDigest) : undefined;
   const outcomes = await runDag(
     nodes,
     async (name, signal) => {
@@ -208,6 +216,9 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
           signal,
         );
         if (result) built.set(name, result);
+        if (result?.status === 'skipped') {
+          heads?.ask(humanTagRefs(result.repository, configs.get(name)!.tags, options.tag ?? []));
+        }
       } finally {
         durations.set(name, Date.now() - t0);
       }
@@ -233,10 +244,10 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
     if (image.status === 'failed' || image.status === 'blocked') hooks.onImageFinished(image);
 
   const succeeded = images.every((i) => ['built', 'skipped', 'planned'].includes(i.status));
-  // One platform's job writes no index, so no human tag can move yet: the merge job moves them.
-  if (succeeded && !dryRun && !options.platform) {
+  if (succeeded && movesTags) {
     const moves = plannedTagMoves(built, (name) => configs.get(name)!.tags, options.tag ?? []);
-    await ports.moveTags(moves);
+    const builtNothing = [...built.values()].every((image) => image.status === 'skipped');
+    await ports.moveTags(moves, builtNothing ? heads?.answer : undefined);
     hooks.onTagsMoved(moves);
     for (const image of images)
       image.tags.push(...moves.filter((m) => m.name === image.name).map((m) => m.ref));
@@ -244,7 +255,7 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
   const summary: BuildReport = {
     version: 1,
     status: interrupt.signal.aborted ? 'cancelled' : succeeded ? 'succeeded' : 'failed',
-    tagsMoved: succeeded && !dryRun && !options.platform,
+    tagsMoved: succeeded && movesTags,
     images,
     durationMs: Date.now() - started,
   };

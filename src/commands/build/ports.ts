@@ -19,8 +19,13 @@ import type { BuildPorts } from './image-task.js';
 export interface ConnectedPorts extends BuildPorts {
   /** Why the engines could not be reached when the run first needed them, if they could not. */
   engineFailure(): unknown;
-  /** The final phase: point every human tag at its image's digest. */
-  moveTags(moves: TagMove[]): Promise<void>;
+  /** The digest a human tag (`repository:tag`) has in the registry now, if it exists. */
+  tagDigest(ref: string): Promise<string | undefined>;
+  /**
+   * The final phase: point every human tag at its image's digest. `known`: digests of tags asked earlier
+   * in the run (tagHeads), used instead of asking again.
+   */
+  moveTags(moves: TagMove[], known?: (ref: string) => Promise<string | undefined> | undefined): Promise<void>;
 }
 
 /**
@@ -228,7 +233,11 @@ export async function connectPorts(options: {
         }
       : {}),
 
-    async moveTags(moves) {
+    async tagDigest(ref) {
+      return (await registry.headManifest(parseReference(ref)))?.digest;
+    },
+
+    async moveTags(moves, known) {
       if (!pushing) {
         const { local } = await engines();
         for (const move of moves) {
@@ -243,7 +252,9 @@ export async function connectPorts(options: {
         await Promise.all(
           moves.map(async (move) => {
             const ref = parseReference(move.ref);
-            return (await registry.headManifest(ref))?.digest === move.digest ? [] : [{ move, ref }];
+            const current =
+              (await known?.(move.ref)?.catch(() => undefined)) ?? (await registry.headManifest(ref))?.digest;
+            return current === move.digest ? [] : [{ move, ref }];
           }),
         )
       ).flat();
