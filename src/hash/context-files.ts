@@ -5,11 +5,14 @@ import { isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import pLimit from 'p-limit';
 import { PinyardError } from '../errors.js';
 import { ContextFilter, parseDockerignore } from './dockerignore.js';
+import type { FileDigestCache } from './file-digest-cache.js';
 import type { ContextEntry } from './types.js';
 
 export interface ContextFilesOptions {
   /** The Dockerfile, absolute or relative to the context; it must lie inside the context. */
   dockerfile: string;
+  /** Digests of an earlier run, kept while a file's stat is unchanged (file-digest-cache.ts). */
+  digestCache?: FileDigestCache;
 }
 
 /** Files hashed at once: enough to keep a disk busy, few enough to stay far from the fd limit. */
@@ -58,11 +61,15 @@ export async function contextFiles(
       } else if (stats.isFile()) {
         const entry: ContextEntry = { path, type: 'file', mode };
         entries.push(entry);
+        const file = join(root, path);
+        entry.digest = options.digestCache?.get(file, stats);
+        if (entry.digest) continue;
         digests.push(
           limit(async () => {
-            entry.digest = await sha256File(join(root, path)).catch((e) => {
+            entry.digest = await sha256File(file).catch((e) => {
               throw unreadable(contextDir, path, e);
             });
+            options.digestCache?.set(file, stats, entry.digest);
           }),
         );
       } else if (stats.isSymbolicLink()) {

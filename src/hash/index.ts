@@ -7,6 +7,7 @@
  *   const tag = contentTag(hash); // pinyard-<24 hex>, with the full hash in the INPUT_HASH_LABEL label
  */
 export { type ContextFilesOptions, contextFiles } from './context-files.js';
+export { type FileDigestCache, FileDigestCacheFile } from './file-digest-cache.js';
 export { indexHash } from './index-hash.js';
 export {
   contentTag,

@@ -112,6 +112,11 @@ describe('pinyard build --push on the example tree', () => {
     expect(second.code).toBe(0);
     expect(Object.values(statuses(second.report))).toEqual(Array(10).fill('skipped'));
     expect(second.report.images.map((i) => i.digest)).toEqual(first.report.images.map((i) => i.digest));
+    // Context files' digests are kept for the next run (only files older than a few seconds: none here).
+    const cache = JSON.parse(
+      await readFile(path.join(project.dir, '.pinyard/cache/file-digests.json'), 'utf8'),
+    );
+    expect(cache).toEqual({ version: 1, entries: {} });
   });
 
   it('--dry-run says what a change would rebuild (the image and its descendants) and builds nothing', async () => {

@@ -4,6 +4,7 @@ import { secrets } from '../../credentials/redact.js';
 import type { Builder } from '../../engine/index.js';
 import { ExitCode, PinyardError } from '../../errors.js';
 import { type ImageGraph, imageRefClassifier, platformProblems, selectImages } from '../../graph/index.js';
+import { FileDigestCacheFile } from '../../hash/index.js';
 import type { ImageConfig } from '../../manifest/index.js';
 import { normalizePlatform, parseReference } from '../../reference/index.js';
 import { RegistryClient } from '../../registry/index.js';
@@ -106,6 +107,13 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
     stderr: ctx.stderr,
     github: { env: ctx.env, cwd: ctx.cwd, graph: selected, images: configs, texts },
   });
+  // Unchanged files are not read again (their digests are kept by stat): see hash/file-digest-cache.ts.
+  const digestCache =
+    ctx.env.PINYARD_HASH_CACHE === '0'
+      ? undefined
+      : await new FileDigestCacheFile(
+          path.join(manifest.dir, '.pinyard', 'cache', 'file-digests.json'),
+        ).load();
   const ports = await connectPorts({
     manifest,
     registry,
@@ -118,6 +126,7 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
     builder,
     noCache: options.cache === false,
     secrets: buildSecrets,
+    ...(digestCache ? { digestCache } : {}),
     notice: (line) => ctx.stderr.write(`${line}\n`),
   });
   const nodes = selected.order.map((name) => ({ name, parents: selected.images.get(name)!.parents }));
@@ -235,6 +244,7 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
   });
+  if (!dryRun) await digestCache?.save();
   // An engine that does not answer when the first image needs one fails the run as a whole, once: every
   // engine is pinged before anything is built, so nothing was.
   if (ports.engineFailure() !== undefined) throw ports.engineFailure();

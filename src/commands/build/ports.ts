@@ -2,7 +2,13 @@ import { contextTar } from '../../engine/context-tar.js';
 import type { EngineEndpoint } from '../../engine/engine-endpoint.js';
 import type { Builder, Engine } from '../../engine/index.js';
 import { isPinyardError, PinyardError } from '../../errors.js';
-import { contentTag, contextFiles, INPUT_HASH_LABEL, inputHash } from '../../hash/index.js';
+import {
+  contentTag,
+  contextFiles,
+  type FileDigestCache,
+  INPUT_HASH_LABEL,
+  inputHash,
+} from '../../hash/index.js';
 import type { ProjectManifest } from '../../manifest/index.js';
 import { normalizePlatform, parseReference, repositoryName } from '../../reference/index.js';
 import { MediaType, type RegistryClient } from '../../registry/index.js';
@@ -49,6 +55,8 @@ export async function connectPorts(options: {
   noCache: boolean;
   /** Each image's build secrets, read before the run. */
   secrets: ReadonlyMap<string, ReadonlyMap<string, Buffer>>;
+  /** Context files' digests kept from the last run. */
+  digestCache?: FileDigestCache;
   /** One line for the user that is not an image's (an engine falling back to the classic builder). */
   notice(line: string): void;
 }): Promise<ConnectedPorts> {
@@ -115,7 +123,10 @@ export async function connectPorts(options: {
       const key = `${image.context}\0${image.dockerfile}`;
       let read = contexts.get(key);
       if (!read) {
-        read = contextFiles(image.context, { dockerfile: image.dockerfile });
+        read = contextFiles(image.context, {
+          dockerfile: image.dockerfile,
+          ...(options.digestCache ? { digestCache: options.digestCache } : {}),
+        });
         contexts.set(key, read);
       }
       const files = await read;
