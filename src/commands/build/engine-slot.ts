@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { normalizeRegistryKey } from '../../credentials/hosts.js';
+// From its own module, not engine/index.js: that one loads dockerode, which a run that builds nothing never needs.
+import { BuildError } from '../../engine/build-error.js';
 import { INJECTED_DOCKERFILE } from '../../engine/context-tar.js';
-import { BuildError, type Builder, type Engine } from '../../engine/index.js';
+import type { Builder, Engine } from '../../engine/index.js';
 import { PinyardError } from '../../errors.js';
 import type { ProjectManifest } from '../../manifest/index.js';
 import { parseReference } from '../../reference/index.js';

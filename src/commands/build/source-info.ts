@@ -1,5 +1,3 @@
-import { execa } from 'execa';
-
 export interface SourceInfo {
   revision?: string;
   source?: string;
@@ -17,6 +15,8 @@ export async function sourceInfo(dir: string, env: NodeJS.ProcessEnv): Promise<S
       ...(env.GITHUB_REPOSITORY ? { source: `${server}/${env.GITHUB_REPOSITORY}` } : {}),
     };
   }
+  // Loaded here: only a run that builds an image asks, and execa costs every run its start-up otherwise.
+  const { execa } = await import('execa');
   const git = async (...args: string[]) => {
     const result = await execa('git', args, { cwd: dir, reject: false });
     return result.exitCode === 0 ? result.stdout.trim() || undefined : undefined;
