@@ -27,7 +27,7 @@ await build({
   // dockerode loads native addons (ssh2, cpu-features) at run time: it stays a dependency in node_modules.
   // @grpc/grpc-js and protobufjs serve BuildKit's session: loaded only when something builds, as dockerode is.
   external: ['dockerode', '@grpc/grpc-js', 'protobufjs'],
-  plugins: [englishZodOnly()],
+  plugins: [englishZodOnly(), commanderWithoutChildProcess()],
   // CommonJS has no import.meta: the sources' `import.meta.url` (a module finding files of its package)
   // becomes the bundle's own file URL, which is where those files are looked for from.
   define: { 'import.meta.url': '__pinyardBundleUrl' },
@@ -60,6 +60,28 @@ function englishZodOnly() {
       b.onLoad({ filter: /.*/, namespace: 'english-zod-only' }, () => ({
         contents: "export { default as en } from 'zod/v4/locales/en.js';",
         resolveDir: process.cwd(),
+      }));
+    },
+  };
+}
+
+/**
+ * commander requires node:child_process at load for executable subcommands (`git-style` commands in
+ * files of their own), which pinyard does not have; loading it (with net, dgram and the like) is a few
+ * milliseconds of every start. commander gets it on first use instead.
+ */
+function commanderWithoutChildProcess() {
+  return {
+    name: 'commander-without-child-process',
+    setup(b) {
+      b.onResolve({ filter: /^node:child_process$/ }, (args) =>
+        args.importer.includes('/node_modules/commander/')
+          ? { path: 'child-process', namespace: 'commander-without-child-process' }
+          : undefined,
+      );
+      b.onLoad({ filter: /.*/, namespace: 'commander-without-child-process' }, () => ({
+        contents: "module.exports = { get spawn() { return require('node:child_process').spawn; } };",
+        loader: 'js',
       }));
     },
   };

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PinyardError } from '../errors.js';
 import { fileProblem } from '../file-problem.js';
@@ -44,7 +44,9 @@ export async function readManifest(
   const display = path.relative(cwd, absolute) || file;
   let text: string;
   try {
-    text = await readFile(absolute, 'utf8');
+    // Synchronously, like the Dockerfiles: node:fs/promises would be loaded at every start for this one
+    // read, and the thread pool waited on.
+    text = readFileSync(absolute, 'utf8');
   } catch (cause) {
     throw new PinyardError('PINYARD_MANIFEST_NOT_FOUND', `cannot read ${display}: ${fileProblem(cause)}`, {
       hint: 'run pinyard in the directory that holds images.yml, or name the file with -f',
