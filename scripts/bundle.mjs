@@ -5,6 +5,7 @@
 // the former ESM chunks, 130 ms with this bundle and its cache; see the README's performance section. One module graph, so every command shares one PinyardError class and one
 // secrets registry. Type checking stays with tsc (`npm run typecheck`).
 import { rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 
 rmSync('dist', { recursive: true, force: true });
@@ -27,7 +28,12 @@ await build({
   // dockerode loads native addons (ssh2, cpu-features) at run time: it stays a dependency in node_modules.
   // @grpc/grpc-js and protobufjs serve BuildKit's session: loaded only when something builds, as dockerode is.
   external: ['dockerode', '@grpc/grpc-js', 'protobufjs'],
-  plugins: [englishZodOnly(), commanderWithoutChildProcess()],
+  plugins: [
+    englishZodOnly(),
+    zodWithoutFromJsonSchema(),
+    commanderWithoutChildProcess(),
+    loadedOnFirstUse(['yaml']),
+  ],
   // CommonJS has no import.meta: the sources' `import.meta.url` (a module finding files of its package)
   // becomes the bundle's own file URL, which is where those files are looked for from.
   define: { 'import.meta.url': '__pinyardBundleUrl' },
@@ -66,6 +72,28 @@ function englishZodOnly() {
 }
 
 /**
+ * zod's classic API builds, at load, the tables of `z.fromJSONSchema` (JSON Schema → zod), which pinyard
+ * never calls; it is left out. (`z.toJSONSchema`, which `npm run schema` uses, stays.)
+ */
+function zodWithoutFromJsonSchema() {
+  return {
+    name: 'zod-without-from-json-schema',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/from-json-schema\.js$/ }, (args) =>
+        args.importer.includes('/node_modules/zod/')
+          ? { path: 'from-json-schema', namespace: 'zod-without-from-json-schema' }
+          : undefined,
+      );
+      b.onLoad({ filter: /.*/, namespace: 'zod-without-from-json-schema' }, () => ({
+        contents:
+          "export function fromJSONSchema() { throw new Error('z.fromJSONSchema is not part of the pinyard bundle'); }",
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/**
  * commander requires node:child_process at load for executable subcommands (`git-style` commands in
  * files of their own), which pinyard does not have; loading it (with net, dgram and the like) is a few
  * milliseconds of every start. commander gets it on first use instead.
@@ -83,6 +111,44 @@ function commanderWithoutChildProcess() {
         contents: "module.exports = { get spawn() { return require('node:child_process').spawn; } };",
         loader: 'js',
       }));
+    },
+  };
+}
+
+/**
+ * A package whose exports initialise when one of them is first used, not when a module that imports it
+ * does: `yaml` (the parser with the better messages and the positions, for an images.yml js-yaml refuses;
+ * images.lock) is imported by the modules every command loads, yet a `plan` of a valid tree never calls
+ * it. esbuild keeps a named import as a property read at the place of use, so a getter per export is
+ * enough. ESM has no synchronous lazy import in the sources themselves.
+ */
+function loadedOnFirstUse(packages) {
+  const require = createRequire(import.meta.url);
+  return {
+    name: 'loaded-on-first-use',
+    setup(b) {
+      const names = new Set(packages);
+      b.onResolve({ filter: /^[^./]/ }, (args) =>
+        names.has(args.path) && args.namespace !== 'loaded-on-first-use'
+          ? { path: args.path, namespace: 'loaded-on-first-use' }
+          : undefined,
+      );
+      b.onLoad({ filter: /.*/, namespace: 'loaded-on-first-use' }, (args) => {
+        const exports = Object.keys(require(args.path));
+        const getters = exports.map(
+          (name) =>
+            `Object.defineProperty(exports, ${JSON.stringify(name)}, { enumerable: true, get: () => load()[${JSON.stringify(name)}] });`,
+        );
+        return {
+          contents: [
+            'let loaded;',
+            `const load = () => (loaded ??= require(${JSON.stringify(args.path)}));`,
+            ...getters,
+          ].join('\n'),
+          loader: 'js',
+          resolveDir: process.cwd(),
+        };
+      });
     },
   };
 }

@@ -25,6 +25,8 @@ export function checkManifestRules(parsed: ParsedManifest, manifest: ProjectMani
     );
   };
   const raw = parsed.raw;
+  // Every context is checked against the same directory: its real path is looked up once, not per image.
+  const realpath = rememberedRealpath();
 
   if (raw.registry !== undefined) checkRegistry(raw.registry, ['registry'], report);
   for (const [host, mirrors] of Object.entries(raw.mirrors ?? {})) {
@@ -51,10 +53,10 @@ export function checkManifestRules(parsed: ParsedManifest, manifest: ProjectMani
       const outside: Array<[string, string]> = [['context', image.context]];
       if (spec?.dockerfile) outside.push(['dockerfile', image.dockerfile]);
       for (const [key, target] of outside) {
-        if (!isInside(manifest.dir, target)) {
+        if (!isInside(manifest.dir, target, realpath)) {
           report(
             [...at, key],
-            `${key} ${relative(manifest, target)} is outside the directory of images.yml${isInside(manifest.dir, target, { lexical: true }) ? ' (through a symlink)' : ''}`,
+            `${key} ${relative(manifest, target)} is outside the directory of images.yml${isInside(manifest.dir, target, realpath, { lexical: true }) ? ' (through a symlink)' : ''}`,
             `a build sends its context to the engine: keep it under ${manifest.dir}, or set \`allowContextsOutside: true\` at the top of images.yml if it must be elsewhere`,
           );
         }
@@ -209,18 +211,38 @@ function relative(manifest: ProjectManifest, target: string): string {
  * Whether `target` lies in `dir`: as written, and once symlinks are resolved (a link inside that points
  * at `/root` is outside). A path that does not exist yet counts as written; its own rule reports it.
  */
-function isInside(dir: string, target: string, options: { lexical?: boolean } = {}): boolean {
+function isInside(
+  dir: string,
+  target: string,
+  realpath: (p: string) => string | undefined,
+  options: { lexical?: boolean } = {},
+): boolean {
   const within = (from: string, to: string) => {
     const rel = path.relative(from, to);
     return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
   };
   if (!within(dir, target)) return false;
   if (options.lexical) return true;
-  try {
-    return within(realpathSync.native(dir), realpathSync.native(target));
-  } catch {
-    return true;
-  }
+  const realDir = realpath(dir);
+  const realTarget = realDir === undefined ? undefined : realpath(target);
+  return realDir === undefined || realTarget === undefined || within(realDir, realTarget);
+}
+
+/** realpathSync.native, each path resolved once; undefined for a path that cannot be resolved. */
+function rememberedRealpath(): (p: string) => string | undefined {
+  const known = new Map<string, string | undefined>();
+  return (p) => {
+    if (!known.has(p)) {
+      let resolved: string | undefined;
+      try {
+        resolved = realpathSync.native(p);
+      } catch {
+        resolved = undefined;
+      }
+      known.set(p, resolved);
+    }
+    return known.get(p);
+  };
 }
 
 function isDirectory(p: string): boolean {
