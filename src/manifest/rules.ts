@@ -1,6 +1,7 @@
-import { realpathSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { PinyardError } from '../errors.js';
+import { type RealPath, rememberedRealpath } from '../real-path.js';
 import { isValidTag, parseRegistryLocation } from '../reference/index.js';
 import { engineListProblems } from './engine-address.js';
 import type { ProjectManifest } from './normalize.js';
@@ -12,7 +13,12 @@ import { formatPath, type Path } from './yaml-positions.js';
  * Rules that span fields or touch the file system, run after the schema passed. Each returns every
  * problem it finds, located at the offending key or value.
  */
-export function checkManifestRules(parsed: ParsedManifest, manifest: ProjectManifest): PinyardError[] {
+export function checkManifestRules(
+  parsed: ParsedManifest,
+  manifest: ProjectManifest,
+  // Every context is checked against the same directory: each real path is looked up once, not per image.
+  realpath: RealPath = rememberedRealpath(),
+): PinyardError[] {
   const problems: PinyardError[] = [];
   const report = (p: Path, message: string, hint: string, key = false) => {
     // A rule about a field the schema already refused would only repeat that problem in other words.
@@ -25,8 +31,6 @@ export function checkManifestRules(parsed: ParsedManifest, manifest: ProjectMani
     );
   };
   const raw = parsed.raw;
-  // Every context is checked against the same directory: its real path is looked up once, not per image.
-  const realpath = rememberedRealpath();
 
   if (raw.registry !== undefined) checkRegistry(raw.registry, ['registry'], report);
   for (const [host, mirrors] of Object.entries(raw.mirrors ?? {})) {
@@ -214,7 +218,7 @@ function relative(manifest: ProjectManifest, target: string): string {
 function isInside(
   dir: string,
   target: string,
-  realpath: (p: string) => string | undefined,
+  realpath: RealPath,
   options: { lexical?: boolean } = {},
 ): boolean {
   const within = (from: string, to: string) => {
@@ -226,23 +230,6 @@ function isInside(
   const realDir = realpath(dir);
   const realTarget = realDir === undefined ? undefined : realpath(target);
   return realDir === undefined || realTarget === undefined || within(realDir, realTarget);
-}
-
-/** realpathSync.native, each path resolved once; undefined for a path that cannot be resolved. */
-function rememberedRealpath(): (p: string) => string | undefined {
-  const known = new Map<string, string | undefined>();
-  return (p) => {
-    if (!known.has(p)) {
-      let resolved: string | undefined;
-      try {
-        resolved = realpathSync.native(p);
-      } catch {
-        resolved = undefined;
-      }
-      known.set(p, resolved);
-    }
-    return known.get(p);
-  };
 }
 
 function isDirectory(p: string): boolean {
