@@ -4,7 +4,7 @@
 // (src/cli/compile-cache.ts). Measured on `plan` of the example tree (Node 20, CPU time): 170 ms with
 // the former ESM chunks, 130 ms with this bundle and its cache; see the README's performance section. One module graph, so every command shares one PinyardError class and one
 // secrets registry. Type checking stays with tsc (`npm run typecheck`).
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 
@@ -39,6 +39,11 @@ await build({
   define: { 'import.meta.url': '__pinyardBundleUrl' },
   banner: { js: "const __pinyardBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
+// The launcher reads the bundle as latin1 (src/cli/compile-cache.ts): that is only its text while it is
+// ASCII, which esbuild's default charset makes it (anything else is written as an escape).
+if (readFileSync('dist/cli/pinyard.cjs').some((byte) => byte > 0x7f)) {
+  throw new Error('dist/cli/pinyard.cjs is not ASCII: the launcher would misread it');
+}
 await build({
   ...common,
   entryPoints: { main: 'src/cli/main.ts' },
