@@ -101,6 +101,7 @@ const tricky = [
   'FROM alpine\nRUN echo a \\\nCOPY --from=x /a /a\nENV A=1 \\\n  FROM b\nRUN x \\\n\n\nFROM c\n',
   'FROM alpine\nRUN a \\\n# a comment\nCOPY --from=x /a /a\nRUN b \\\n  # indented comment \\\n\nFROM c\n',
   'FROM alpine\nRUN echo \\ \\\nCOPY --from=x /a /a\nRUN echo \\ \\\nFROM b\n',
+  'FROM alpine\nRUN echo \\ \n\nCOPY --from=x /a /a\nRUN echo \\\t\n# comment\nCOPY --from=y /b /b\n',
   'FROM alpine\nRUN a \\\n   \nCOPY --from=x /a /a\nRUN b \\\n  # indented comment\nFROM c\n',
   'FROM alpine\nLABEL a=b \\\r\nCOPY --from=x /a /a\r\nLABEL c=d \\\rFROM e\r',
 ];

@@ -24,9 +24,9 @@ export function withoutUnreadInstructions(text: string): string {
   const emptied: Array<[number, number]> = [];
   let seenFrom = false;
   for (let i = text.charCodeAt(0) === 0xfeff ? 1 : 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === ' ' || ch === '\t' || ch === '\r' || ch === '\n') continue;
-    if (ch === '#') {
+    i = find(NOT_WHITESPACE, text, i);
+    if (i === text.length) break;
+    if (text[i] === '#') {
       i = lineEnd(text, i);
       continue;
     }
@@ -62,17 +62,28 @@ export function withoutUnreadInstructions(text: string): string {
 /** dockerfile-ast's default escape character; a file that sets another one is given back whole. */
 const ESCAPE = '\\';
 
+// The scans below jump with regular expressions from one character that matters to the next: a file is
+// read once per run, so this code runs cold, where a loop over every character is what costs.
+const NOT_WHITESPACE = /[^ \t\r\n]/g;
+const WHITESPACE = /[ \t\r\n]/g;
+const NOT_BLANK = /[^ \t]/g;
+const LINE_BREAK = /[\r\n]/g;
+/** What can end or continue the arguments: a line break, the escape character, a comment's `#`. */
+const SIGNIFICANT = /[\r\n\\#]/g;
+
+/** The index of the first match of `pattern` (a /g expression) at or after `from`, or the text's length. */
+function find(pattern: RegExp, text: string, from: number): number {
+  pattern.lastIndex = from;
+  return pattern.exec(text)?.index ?? text.length;
+}
+
 function lineEnd(text: string, from: number): number {
-  let i = from;
-  while (i < text.length && text[i] !== '\r' && text[i] !== '\n') i++;
-  return i;
+  return find(LINE_BREAK, text, from);
 }
 
 /** The end of the word at `from`: the next blank or line break. */
 function wordEnd(text: string, from: number): number {
-  let i = from;
-  while (i < text.length && !' \t\r\n'.includes(text[i]!)) i++;
-  return i;
+  return find(WHITESPACE, text, from);
 }
 
 /**
@@ -82,32 +93,35 @@ function wordEnd(text: string, from: number): number {
  */
 function argumentsEnd(text: string, from: number): number {
   let escaped = false;
-  for (let i = from + 1; i < text.length; i++) {
-    const ch = text[i];
+  let i = from + 1;
+  while (i < text.length) {
+    const at = find(SIGNIFICANT, text, i);
+    // Anything but blanks before it ends a continuation.
+    if (escaped && find(NOT_BLANK, text, i) < at) escaped = false;
+    if (at === text.length) return text.length;
+    const ch = text[at];
     if (ch === '\r' || ch === '\n') {
-      if (escaped) continue;
-      return i;
-    }
-    if (ch === ESCAPE) {
-      const next = text[i + 1];
+      if (!escaped) return at;
+      i = at + 1;
+    } else if (ch === '#') {
+      // A comment line inside a continuation is skipped with its line break.
+      i = escaped ? lineEnd(text, at) + 1 : at + 1;
+    } else {
+      const next = text[at + 1];
       if (next === '\n' || next === '\r') {
         escaped = true;
-        i++;
+        i = at + 2;
       } else if (next === ' ' || next === '\t') {
-        let j = i + 2;
-        while (j < text.length && (text[j] === ' ' || text[j] === '\t')) j++;
+        const j = find(NOT_BLANK, text, at + 2);
         if (j === text.length) return text.length;
         if (text[j] === '\r' || text[j] === '\n') escaped = true;
         // dockerfile-ast skips the character after the blanks, a line break or not.
-        i = j;
+        i = j + 1;
+      } else {
+        // Any other escaped character is read as it comes.
+        i = at + 1;
       }
-      continue;
     }
-    if (ch === '#') {
-      if (escaped) i = lineEnd(text, i);
-      continue;
-    }
-    if (ch !== ' ' && ch !== '\t') escaped = false;
   }
   return text.length;
 }
