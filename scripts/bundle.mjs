@@ -33,6 +33,7 @@ await build({
     zodWithoutFromJsonSchema(),
     commanderWithoutChildProcess(),
     loadedOnFirstUse(['yaml']),
+    asRequired(['vscode-languageserver-types', 'vscode-languageserver-textdocument']),
   ],
   // CommonJS has no import.meta: the sources' `import.meta.url` (a module finding files of its package)
   // becomes the bundle's own file URL, which is where those files are looked for from.
@@ -154,6 +155,25 @@ function loadedOnFirstUse(packages) {
           resolveDir: process.cwd(),
         };
       });
+    },
+  };
+}
+
+/**
+ * dockerfile-ast require()s these two packages; esbuild would bundle their ESM builds (their "module"
+ * condition), which a require() then reads through a getter per export on every use (`Range.create` for
+ * each position of each instruction). They get the files Node's own require() loads: plain objects.
+ */
+function asRequired(packages) {
+  const names = new Set(packages);
+  return {
+    name: 'as-required',
+    setup(b) {
+      b.onResolve({ filter: /^vscode-languageserver-/ }, (args) =>
+        names.has(args.path) && args.kind === 'require-call'
+          ? { path: createRequire(args.importer).resolve(args.path) }
+          : undefined,
+      );
     },
   };
 }
