@@ -101,6 +101,8 @@ const tricky = [
   'FROM alpine\nRUN echo a \\\nCOPY --from=x /a /a\nENV A=1 \\\n  FROM b\nRUN x \\\n\n\nFROM c\n',
   'FROM alpine\nRUN a \\\n# a comment\nCOPY --from=x /a /a\nRUN b \\\n  # indented comment \\\n\nFROM c\n',
   'FROM alpine\nRUN echo \\ \\\nCOPY --from=x /a /a\nRUN echo \\ \\\nFROM b\n',
+  'FROM alpine\n# escape=`\nRUN echo a `\n  b\nCOPY --from=x /a /a\n  # syntax=other\nFROM b\n',
+  '# check=error=true\n\n# escape=`\nFROM alpine\nRUN echo a `\n  b\nCOPY --from=x /a /a\n',
   'FROM alpine\nRUN echo \\ \n\nCOPY --from=x /a /a\nRUN echo \\\t\n# comment\nCOPY --from=y /b /b\n',
   'FROM alpine\nRUN a \\\n   \nCOPY --from=x /a /a\nRUN b \\\n  # indented comment\nFROM c\n',
   'FROM alpine\nLABEL a=b \\\r\nCOPY --from=x /a /a\r\nLABEL c=d \\\rFROM e\r',
@@ -127,10 +129,12 @@ describe('withoutUnreadInstructions', () => {
     }
   });
 
-  it('empties what pinyard never reads and keeps the rest', () => {
+  it('empties what pinyard never reads (comments after the first FROM included) and keeps the rest', () => {
     const text = [
+      '# syntax=docker/dockerfile:1',
       'ARG BASE=alpine',
       'FROM ${BASE} AS build',
+      '# a comment',
       'ENV A=1 \\',
       '    B=2',
       'RUN apk add --no-cache curl',
@@ -141,8 +145,10 @@ describe('withoutUnreadInstructions', () => {
     ].join('\n');
     expect(withoutUnreadInstructions(text)).toBe(
       [
+        '# syntax=docker/dockerfile:1',
         'ARG BASE=alpine',
         'FROM ${BASE} AS build',
+        '',
         '',
         '',
         '',

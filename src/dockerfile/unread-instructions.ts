@@ -17,8 +17,9 @@
  */
 export function withoutUnreadInstructions(text: string): string {
   // A heredoc's body is not instructions (`<\<` may read as `<<` too), and an escape directive changes how
-  // lines continue.
-  if (text.includes('<<') || text.includes(`<${ESCAPE}`) || /^[ \t]*#[ \t]*escape[ \t]*=/im.test(text)) {
+  // lines continue. Parser directives are comment lines at the very top: only those are looked at.
+  const directives = LEADING_COMMENTS.exec(text)?.[0] ?? '';
+  if (text.includes('<<') || text.includes(`<${ESCAPE}`) || ESCAPE_DIRECTIVE.test(directives)) {
     return text;
   }
   const emptied: Array<[number, number]> = [];
@@ -27,7 +28,10 @@ export function withoutUnreadInstructions(text: string): string {
     i = find(NOT_WHITESPACE, text, i);
     if (i === text.length) break;
     if (text[i] === '#') {
-      i = lineEnd(text, i);
+      // A comment is nothing to pinyard; before the first FROM it may be a parser directive.
+      const end = lineEnd(text, i);
+      if (seenFrom) emptied.push([i, end]);
+      i = end;
       continue;
     }
     const start = i;
@@ -61,6 +65,9 @@ export function withoutUnreadInstructions(text: string): string {
 
 /** dockerfile-ast's default escape character; a file that sets another one is given back whole. */
 const ESCAPE = '\\';
+/** The comment lines a file starts with, where parser directives are (a blank line ends them). */
+const LEADING_COMMENTS = /^\uFEFF?(?:[ \t]*#[^\r\n]*(?:\r\n|\r|\n|$))*/;
+const ESCAPE_DIRECTIVE = /^[ \t]*#[ \t]*escape[ \t]*=/im;
 
 // The scans below jump with regular expressions from one character that matters to the next: a file is
 // read once per run, so this code runs cold, where a loop over every character is what costs.
