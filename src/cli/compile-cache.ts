@@ -35,7 +35,9 @@ export function loadBundle<T>(file: string, variant: string, env: NodeJS.Process
           `${basename(file)}-${variant}-${stat.size}-${Math.trunc(stat.mtimeMs)}-${process.version}-${process.arch}.v8`,
         );
   const cachedData = cacheFile === undefined ? undefined : readIfThere(cacheFile);
-  const script = new Script(Module.wrap(readFileSync(file, 'utf8')), {
+  // The bundle is ASCII (scripts/bundle.mjs checks it), so latin1 reads it as UTF-8 would, without the
+  // decoding: a millisecond of every start.
+  const script = new Script(Module.wrap(readFileSync(file, 'latin1')), {
     filename: file,
     ...(cachedData ? { cachedData } : {}),
   });

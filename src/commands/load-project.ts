@@ -1,4 +1,4 @@
-import { readFileSync, realpathSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   type BuildPlatforms,
@@ -13,6 +13,7 @@ import { buildImageGraph, type ImageGraph, platformProblems } from '../graph/ind
 import { type ImageConfig, type LoadedManifest, readManifest } from '../manifest/index.js';
 import { inFileOrder } from '../manifest/yaml-document.js';
 import { formatPath } from '../manifest/yaml-positions.js';
+import { type RealPath, rememberedRealpath } from '../real-path.js';
 
 export interface Project extends LoadedManifest {
   dockerfiles: Map<string, ParsedDockerfile>;
@@ -39,7 +40,9 @@ export async function loadProject(
   cwd: string,
   options: LoadProjectOptions = {},
 ): Promise<Project> {
-  const { problems: manifestProblems, ...loaded } = await readManifest(manifestFile, cwd);
+  // The rules and the reader below resolve the same contexts: once for both.
+  const realpath = rememberedRealpath();
+  const { problems: manifestProblems, ...loaded } = await readManifest(manifestFile, cwd, realpath);
   const { manifest } = loaded;
   const build = options.buildPlatform ?? hostPlatform();
   const dockerfiles = new Map<string, ParsedDockerfile>();
@@ -52,7 +55,7 @@ export async function loadProject(
           hint: 'see the images.yml reference in the README',
         }),
   );
-  const reader = new DockerfileReader(cwd);
+  const reader = new DockerfileReader(cwd, realpath);
   // An image whose context or Dockerfile images.yml already reports as missing is not read: that would only
   // repeat the problem. Every other Dockerfile is read, and its problems reported in the same run.
   const flagged = new Set(manifestProblems.flatMap((p) => imageOfProblem(p, manifest.images)));
@@ -121,23 +124,10 @@ class DockerfileReader {
   private readonly textByPath = new Map<string, string | PinyardError>();
   private readonly declaredByText = new Map<string, string[]>();
   private readonly parsedByKey = new Map<string, ParsedDockerfile | PinyardError>();
-  private readonly realpaths = new Map<string, string | undefined>();
-
-  /** The path with every symlink resolved (one system call, remembered), or undefined when it is missing. */
-  private readonly realpath = (file: string): string | undefined => {
-    if (!this.realpaths.has(file)) {
-      let resolved: string | undefined;
-      try {
-        resolved = realpathSync.native(file);
-      } catch {
-        resolved = undefined;
-      }
-      this.realpaths.set(file, resolved);
-    }
-    return this.realpaths.get(file);
-  };
-
-  constructor(private readonly cwd: string) {}
+  constructor(
+    private readonly cwd: string,
+    private readonly realpath: RealPath,
+  ) {}
 
   read(
     image: ImageConfig,
@@ -214,7 +204,7 @@ class DockerfileReader {
 function dockerfileOutsideContext(
   image: ImageConfig,
   loaded: LoadedManifest,
-  realpath: (file: string) => string | undefined,
+  realpath: RealPath,
 ): PinyardError | undefined {
   const context = realpath(image.context);
   const dockerfile = realpath(image.dockerfile);

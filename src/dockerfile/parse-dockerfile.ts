@@ -10,6 +10,7 @@ import type {
   ParseDockerfileOptions,
   ParsedDockerfile,
 } from './types.js';
+import { withoutUnreadInstructions } from './unread-instructions.js';
 import { expandWord, type VariableUse, type WordExpansionOptions } from './word-expansion.js';
 
 type Range = { start: ZeroBasedPosition; end: ZeroBasedPosition };
@@ -50,7 +51,8 @@ class DockerfileReader {
     private readonly options: ParseDockerfileOptions,
   ) {
     this.source = new SourceText(text);
-    this.dockerfile = DockerfileParser.parse(text);
+    // Only the instructions read below are parsed; every position is still that of `text`.
+    this.dockerfile = DockerfileParser.parse(withoutUnreadInstructions(text));
     this.escape = this.dockerfile.getEscapeCharacter();
     this.platformArgs = platformArgValues(options.platforms ?? buildPlatforms(undefined));
   }

@@ -1,7 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PinyardError } from '../errors.js';
 import { fileProblem } from '../file-problem.js';
+import { type RealPath, rememberedRealpath } from '../real-path.js';
 import { normalizeManifest, type ProjectManifest } from './normalize.js';
 import { manifestError, type ParsedManifest, readManifestText } from './parse.js';
 import { checkManifestRules } from './rules.js';
@@ -39,12 +40,16 @@ export async function loadManifest(file: string, cwd = process.cwd()): Promise<L
 export async function readManifest(
   file: string,
   cwd = process.cwd(),
+  /** Shared with the caller's own look-ups of the same contexts and Dockerfiles. */
+  realpath: RealPath = rememberedRealpath(),
 ): Promise<LoadedManifest & { problems: PinyardError[] }> {
   const absolute = path.resolve(cwd, file);
   const display = path.relative(cwd, absolute) || file;
   let text: string;
   try {
-    text = await readFile(absolute, 'utf8');
+    // Synchronously, like the Dockerfiles: node:fs/promises would be loaded at every start for this one
+    // read, and the thread pool waited on.
+    text = readFileSync(absolute, 'utf8');
   } catch (cause) {
     throw new PinyardError('PINYARD_MANIFEST_NOT_FOUND', `cannot read ${display}: ${fileProblem(cause)}`, {
       hint: 'run pinyard in the directory that holds images.yml, or name the file with -f',
@@ -53,6 +58,6 @@ export async function readManifest(
   }
   const { parsed, problems } = readManifestText(text, display);
   const manifest = normalizeManifest(parsed, absolute);
-  problems.push(...checkManifestRules(parsed, manifest));
+  problems.push(...checkManifestRules(parsed, manifest, realpath));
   return { manifest, parsed, problems: inFileOrder(problems) };
 }

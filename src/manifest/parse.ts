@@ -36,6 +36,12 @@ export interface ManifestReading {
 const SCHEMA_HINT = 'see the images.yml reference in the README';
 
 /**
+ * `jitless`: zod would otherwise generate (and V8 compile) a parser for each object schema on its first
+ * use, in every process: more than the one validation of a manifest costs, small or large.
+ */
+const PARSE_OPTIONS = { reportInput: true, jitless: true } as const;
+
+/**
  * Parses images.yml text and validates it against the schema. A YAML problem (syntax, duplicate key, an
  * alias without its anchor, an alias bomb) throws PINYARD_MANIFEST_SYNTAX with every such problem; schema
  * problems are returned with the valid rest of the file, so the rules can report theirs in the same run.
@@ -60,7 +66,7 @@ export function readManifestText(text: string, file: string): ManifestReading {
     });
   }
   const data = withoutExtensions(read.data);
-  const result = Manifest.safeParse(data, { reportInput: true });
+  const result = Manifest.safeParse(data, PARSE_OPTIONS);
   // Positions come from js-yaml's own events: a big file is never parsed twice to point at one problem.
   let locator: ReturnType<typeof eventLocator> | undefined;
   const locate = (path: Path, options?: { key?: boolean }) => {
@@ -117,7 +123,7 @@ function readWithPositions(text: string, file: string): ManifestReading {
     });
   }
   const data = withoutExtensions(read);
-  const result = Manifest.safeParse(data, { reportInput: true });
+  const result = Manifest.safeParse(data, PARSE_OPTIONS);
   if (result.success) {
     // js-yaml and yaml disagree on this text (a YAML 1.1 construct?); yaml's reading is the one validated.
     return { parsed: { file, raw: result.data, locate, dropped: new Set() }, problems: [] };

@@ -1,6 +1,7 @@
-import { realpathSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { PinyardError } from '../errors.js';
+import { type RealPath, rememberedRealpath } from '../real-path.js';
 import { isValidTag, parseRegistryLocation } from '../reference/index.js';
 import { engineListProblems } from './engine-address.js';
 import type { ProjectManifest } from './normalize.js';
@@ -12,7 +13,12 @@ import { formatPath, type Path } from './yaml-positions.js';
  * Rules that span fields or touch the file system, run after the schema passed. Each returns every
  * problem it finds, located at the offending key or value.
  */
-export function checkManifestRules(parsed: ParsedManifest, manifest: ProjectManifest): PinyardError[] {
+export function checkManifestRules(
+  parsed: ParsedManifest,
+  manifest: ProjectManifest,
+  // Every context is checked against the same directory: each real path is looked up once, not per image.
+  realpath: RealPath = rememberedRealpath(),
+): PinyardError[] {
   const problems: PinyardError[] = [];
   const report = (p: Path, message: string, hint: string, key = false) => {
     // A rule about a field the schema already refused would only repeat that problem in other words.
@@ -51,10 +57,10 @@ export function checkManifestRules(parsed: ParsedManifest, manifest: ProjectMani
       const outside: Array<[string, string]> = [['context', image.context]];
       if (spec?.dockerfile) outside.push(['dockerfile', image.dockerfile]);
       for (const [key, target] of outside) {
-        if (!isInside(manifest.dir, target)) {
+        if (!isInside(manifest.dir, target, realpath)) {
           report(
             [...at, key],
-            `${key} ${relative(manifest, target)} is outside the directory of images.yml${isInside(manifest.dir, target, { lexical: true }) ? ' (through a symlink)' : ''}`,
+            `${key} ${relative(manifest, target)} is outside the directory of images.yml${isInside(manifest.dir, target, realpath, { lexical: true }) ? ' (through a symlink)' : ''}`,
             `a build sends its context to the engine: keep it under ${manifest.dir}, or set \`allowContextsOutside: true\` at the top of images.yml if it must be elsewhere`,
           );
         }
@@ -209,18 +215,21 @@ function relative(manifest: ProjectManifest, target: string): string {
  * Whether `target` lies in `dir`: as written, and once symlinks are resolved (a link inside that points
  * at `/root` is outside). A path that does not exist yet counts as written; its own rule reports it.
  */
-function isInside(dir: string, target: string, options: { lexical?: boolean } = {}): boolean {
+function isInside(
+  dir: string,
+  target: string,
+  realpath: RealPath,
+  options: { lexical?: boolean } = {},
+): boolean {
   const within = (from: string, to: string) => {
     const rel = path.relative(from, to);
     return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
   };
   if (!within(dir, target)) return false;
   if (options.lexical) return true;
-  try {
-    return within(realpathSync.native(dir), realpathSync.native(target));
-  } catch {
-    return true;
-  }
+  const realDir = realpath(dir);
+  const realTarget = realDir === undefined ? undefined : realpath(target);
+  return realDir === undefined || realTarget === undefined || within(realDir, realTarget);
 }
 
 function isDirectory(p: string): boolean {

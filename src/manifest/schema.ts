@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { PLATFORM_PATTERN } from '../reference/platform.js';
 import { describeValue } from './schema-messages.js';
 
@@ -8,7 +8,17 @@ import { describeValue } from './schema-messages.js';
  *
  * Scalars that YAML would silently turn into numbers (`tags: [3.20]` is the number 3.2) must be strings:
  * we refuse the number and say "quote it" rather than build a wrong tag.
+ *
+ * Written with zod's mini API (functions instead of methods, the same checks and messages): every command
+ * builds this schema at start, and the classic API's schemas cost several times more to build and to load.
  */
+
+/** A copy of `schema` with a description (for the JSON Schema), as the classic API's `.describe()` makes. */
+function described<T extends z.ZodMiniType>(schema: T, description: string): T {
+  const copy = schema.clone() as T;
+  z.globalRegistry.add(copy, { description });
+  return copy;
+}
 
 const quotedString = (what: string) =>
   z.string({
@@ -23,7 +33,7 @@ const quotedString = (what: string) =>
     },
   });
 
-const nonEmpty = (what: string) => quotedString(what).min(1, `${what} must not be empty`);
+const nonEmpty = (what: string) => quotedString(what).check(z.minLength(1, `${what} must not be empty`));
 
 /** A repository path of one or more components, lower case (the distribution reference grammar). */
 const imageNamePattern =
@@ -31,145 +41,164 @@ const imageNamePattern =
 
 export const ImageName = z
   .string()
-  .regex(
-    imageNamePattern,
-    'image names are lower-case repository paths: letters, digits, ".", "_", "-" and "/"',
+  .check(
+    z.regex(
+      imageNamePattern,
+      'image names are lower-case repository paths: letters, digits, ".", "_", "-" and "/"',
+    ),
   );
 
-const Platform = quotedString('platform').regex(
-  PLATFORM_PATTERN,
-  'platform is os/arch[/variant], e.g. linux/amd64',
+const Platform = quotedString('platform').check(
+  z.regex(PLATFORM_PATTERN, 'platform is os/arch[/variant], e.g. linux/amd64'),
 );
 
-const Platforms = z
-  .array(Platform)
-  .min(1, 'platforms needs at least one os/arch')
-  .refine((list) => new Set(list).size === list.length, 'a platform is listed twice');
+const Platforms = z.array(Platform).check(
+  z.minLength(1, 'platforms needs at least one os/arch'),
+  z.refine((list) => new Set(list).size === list.length, 'a platform is listed twice'),
+);
 
 /** Where a build secret's value comes from: an environment variable or a file (relative to images.yml). */
-export const SecretSource = z
-  .union([
-    z.strictObject({ env: quotedString('env').min(1).describe('Environment variable holding the value.') }),
+export const SecretSource = described(
+  z.union([
     z.strictObject({
-      file: quotedString('file').min(1).describe('File holding the value, relative to images.yml.'),
+      env: described(quotedString('env').check(z.minLength(1)), 'Environment variable holding the value.'),
     }),
-  ])
-  .describe('A build secret: { env: NAME } or { file: path }.');
+    z.strictObject({
+      file: described(
+        quotedString('file').check(z.minLength(1)),
+        'File holding the value, relative to images.yml.',
+      ),
+    }),
+  ]),
+  'A build secret: { env: NAME } or { file: path }.',
+);
 
 /** Secret ids as `RUN --mount=type=secret,id=…` names them. */
-export const Secrets = z
-  .record(
-    z.string().regex(/^[A-Za-z0-9_.-]+$/, 'a secret id is letters, digits, "_", "." and "-"'),
+export const Secrets = described(
+  z.record(
+    z.string().check(z.regex(/^[A-Za-z0-9_.-]+$/, 'a secret id is letters, digits, "_", "." and "-"')),
     SecretSource,
-  )
-  .describe(
-    'Build secrets by id, served to RUN --mount=type=secret,id=… (BuildKit only); never stored in the image.',
-  );
+  ),
+  'Build secrets by id, served to RUN --mount=type=secret,id=… (BuildKit only); never stored in the image.',
+);
 
-export const ImageSpec = z
-  .strictObject({
-    context: nonEmpty('context').describe('Build context directory, relative to images.yml.'),
-    dockerfile: nonEmpty('dockerfile')
-      .optional()
-      .describe('Dockerfile path relative to the context (default: Dockerfile).'),
-    args: z
-      .record(z.string(), quotedString('a build arg value'))
-      .optional()
-      .describe('Build args; they also fill ARGs used in FROM lines.'),
-    tags: z
-      .array(quotedString('a tag'))
-      .optional()
-      .describe('Human tags, moved only when a whole run succeeds.'),
-    repository: nonEmpty('repository')
-      .regex(
-        imageNamePattern,
-        'repository is a lower-case repository path: letters, digits, ".", "_", "-" and "/"',
-      )
-      .optional()
-      .describe(
-        "Repository under the registry (default: the image's name). Several images may share one, each with its own tags.",
+export const ImageSpec = described(
+  z.strictObject({
+    context: described(nonEmpty('context'), 'Build context directory, relative to images.yml.'),
+    dockerfile: described(
+      z.optional(nonEmpty('dockerfile')),
+      'Dockerfile path relative to the context (default: Dockerfile).',
+    ),
+    args: described(
+      z.optional(z.record(z.string(), quotedString('a build arg value'))),
+      'Build args; they also fill ARGs used in FROM lines.',
+    ),
+    tags: described(
+      z.optional(z.array(quotedString('a tag'))),
+      'Human tags, moved only when a whole run succeeds.',
+    ),
+    repository: described(
+      z.optional(
+        nonEmpty('repository').check(
+          z.regex(
+            imageNamePattern,
+            'repository is a lower-case repository path: letters, digits, ".", "_", "-" and "/"',
+          ),
+        ),
       ),
-    target: nonEmpty('target').optional().describe('Stage to build (docker build --target).'),
-    platform: Platform.optional().describe('Build for this one platform, pushed as a single manifest.'),
-    platforms: Platforms.optional().describe(
+      "Repository under the registry (default: the image's name). Several images may share one, each with its own tags.",
+    ),
+    target: described(z.optional(nonEmpty('target')), 'Stage to build (docker build --target).'),
+    platform: described(z.optional(Platform), 'Build for this one platform, pushed as a single manifest.'),
+    platforms: described(
+      z.optional(Platforms),
       'Build for each of these platforms and push one image index (replaces the top-level platforms).',
     ),
-    rebuild: z
-      .enum(['daily'])
-      .optional()
-      .describe('Rebuild once a day even when inputs are unchanged (images that upgrade packages in a RUN).'),
-    secrets: Secrets.optional().describe('Build secrets of this image; they win over the top-level ones.'),
-  })
-  .describe('One image of the tree.');
+    rebuild: described(
+      z.optional(z.enum(['daily'])),
+      'Rebuild once a day even when inputs are unchanged (images that upgrade packages in a RUN).',
+    ),
+    secrets: described(z.optional(Secrets), 'Build secrets of this image; they win over the top-level ones.'),
+  }),
+  'One image of the tree.',
+);
 
-export const Environment = z
-  .strictObject({
-    registry: quotedString('registry')
-      .optional()
-      .describe('Registry location host[:port][/namespace]; default: the top-level registry.'),
-    repository: quotedString('repository')
-      .optional()
-      .describe('Repository template under the registry, e.g. "staging/{name}"; default "{name}".'),
-    requires: quotedString('requires')
-      .optional()
-      .describe('An environment the same digest must already be promoted to.'),
-  })
-  .describe('A promotion target.');
+export const Environment = described(
+  z.strictObject({
+    registry: described(
+      z.optional(quotedString('registry')),
+      'Registry location host[:port][/namespace]; default: the top-level registry.',
+    ),
+    repository: described(
+      z.optional(quotedString('repository')),
+      'Repository template under the registry, e.g. "staging/{name}"; default "{name}".',
+    ),
+    requires: described(
+      z.optional(quotedString('requires')),
+      'An environment the same digest must already be promoted to.',
+    ),
+  }),
+  'A promotion target.',
+);
 
 export const Manifest = z.strictObject({
-  $schema: z.string().optional(),
+  $schema: z.optional(z.string()),
   version: z.literal(1, { error: 'must be 1 (the only manifest version this pinyard reads)' }),
-  registry: quotedString('registry')
-    .optional()
-    .describe('Push target host[:port][/namespace]; without it images stay in the local engine.'),
-  mirrors: z
-    .record(z.string(), z.array(quotedString('a mirror')))
-    .optional()
-    .describe('Mirrors used to resolve and pull upstream refs, by upstream registry (docker.io).'),
-  insecureRegistries: z
-    .array(quotedString('an insecure registry'))
-    .optional()
-    .describe('Registries that may be reached over plain HTTP (loopback always may).'),
-  environments: z.record(z.string(), Environment).optional(),
-  engines: z
-    .array(
-      z.union(
-        [
-          quotedString('an engine'),
-          z
-            .strictObject({
-              host: quotedString('host').describe('The engine, as a DOCKER_HOST URL.'),
-              platforms: Platforms.describe('Platforms it builds natively (default: its own, asked of it).'),
-            })
-            .describe('An engine and the platforms it builds natively.'),
-        ],
-        {
-          error: (issue) =>
-            typeof issue.input === 'object' && issue.input !== null
-              ? 'an engine is a DOCKER_HOST URL, or { host: URL, platforms: [os/arch, …] }'
-              : `an engine must be a string; YAML read ${JSON.stringify(issue.input)} as a ${typeof issue.input}, so write it in quotes`,
-        },
+  registry: described(
+    z.optional(quotedString('registry')),
+    'Push target host[:port][/namespace]; without it images stay in the local engine.',
+  ),
+  mirrors: described(
+    z.optional(z.record(z.string(), z.array(quotedString('a mirror')))),
+    'Mirrors used to resolve and pull upstream refs, by upstream registry (docker.io).',
+  ),
+  insecureRegistries: described(
+    z.optional(z.array(quotedString('an insecure registry'))),
+    'Registries that may be reached over plain HTTP (loopback always may).',
+  ),
+  environments: z.optional(z.record(z.string(), Environment)),
+  engines: described(
+    z.optional(
+      z.array(
+        z.union(
+          [
+            quotedString('an engine'),
+            described(
+              z.strictObject({
+                host: described(quotedString('host'), 'The engine, as a DOCKER_HOST URL.'),
+                platforms: described(
+                  Platforms,
+                  'Platforms it builds natively (default: its own, asked of it).',
+                ),
+              }),
+              'An engine and the platforms it builds natively.',
+            ),
+          ],
+          {
+            error: (issue) =>
+              typeof issue.input === 'object' && issue.input !== null
+                ? 'an engine is a DOCKER_HOST URL, or { host: URL, platforms: [os/arch, …] }'
+                : `an engine must be a string; YAML read ${JSON.stringify(issue.input)} as a ${typeof issue.input}, so write it in quotes`,
+          },
+        ),
       ),
-    )
-    .optional()
-    .describe(
-      'Docker engines to build on at once, as DOCKER_HOST URLs (unix://, tcp://, ssh://); `build --engine` overrides them.',
     ),
-  platforms: Platforms.optional().describe(
+    'Docker engines to build on at once, as DOCKER_HOST URLs (unix://, tcp://, ssh://); `build --engine` overrides them.',
+  ),
+  platforms: described(
+    z.optional(Platforms),
     'Platforms every image is built for (one image index each), e.g. [linux/amd64, linux/arm64].',
   ),
-  builder: z
-    .enum(['buildkit', 'classic'])
-    .optional()
-    .describe('buildkit (the default where the engine has it) or classic; `build --builder` overrides it.'),
-  secrets: Secrets.optional().describe("Build secrets every image may use; an image's own win."),
-  allowContextsOutside: z
-    .boolean()
-    .optional()
-    .describe(
-      'Allow build contexts and Dockerfiles outside the directory of images.yml (default false: refused).',
-    ),
-  images: z.record(z.string(), ImageSpec).describe('The images of the tree, by name.'),
+  builder: described(
+    z.optional(z.enum(['buildkit', 'classic'])),
+    'buildkit (the default where the engine has it) or classic; `build --builder` overrides it.',
+  ),
+  secrets: described(z.optional(Secrets), "Build secrets every image may use; an image's own win."),
+  allowContextsOutside: described(
+    z.optional(z.boolean()),
+    'Allow build contexts and Dockerfiles outside the directory of images.yml (default false: refused).',
+  ),
+  images: described(z.record(z.string(), ImageSpec), 'The images of the tree, by name.'),
 });
 
 export type Manifest = z.infer<typeof Manifest>;

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { PinyardError } from '../../errors.js';
 
@@ -17,7 +16,13 @@ export function inGithubActions(env: NodeJS.ProcessEnv): boolean {
  * `name<<DELIMITER` … `DELIMITER`: the form that takes any value, newlines included. The delimiter is
  * random so that no value can end the block early and set another output (actions/toolkit does the same).
  */
-export function outputEntry(name: string, value: string, delimiter = `ghadelimiter_${randomUUID()}`): string {
+export function outputEntry(
+  name: string,
+  value: string,
+  // The global Web Crypto object, loaded on first use: importing node:crypto here would load it at every
+  // start of every command (this module is read at start), and only a GitHub Actions step needs it.
+  delimiter = `ghadelimiter_${crypto.randomUUID()}`,
+): string {
   return `${name}<<${delimiter}\n${value}\n${delimiter}\n`;
 }
 
