@@ -47,7 +47,8 @@ export async function benchPromote(): Promise<void> {
         title: (bytes) =>
           `pinyard promote: a fresh 2-platform image of 3 layers each (${mb(bytes)}) per run, ` +
           `${oneWayMs} ms each way to every registry and token service (median of ${runs})`,
-        targets: { 'same-registry': 'skopeo ≥ 3×, docker ≥ 20×', 'cross-registry': 'skopeo ≥ 3×' },
+        // Issue 14's targets; docker pull+tag+push is context (it moves one platform, through an engine).
+        targets: { 'same-registry': 'skopeo ≥ 3×', 'cross-registry': 'skopeo ≥ 2×' },
       });
     } finally {
       await delayedOther.close();

@@ -40,7 +40,7 @@ import {
   repositoryScope,
   type Scope,
 } from './scope.js';
-import { FIRST_BATCH, repositoriesPerToken } from './token-batch.js';
+import { tokenBatches } from './token-batch.js';
 import { TokenCache } from './token-cache.js';
 import { type HttpRequest, type RegistryResponse, Transport, type TransportOptions } from './transport.js';
 
@@ -145,8 +145,8 @@ export class RegistryClient {
   /**
    * Pull tokens for many refs fetched up front, where each ref would otherwise fetch its own when its
    * first request goes out. Refs are authorized where they are tried first (their first mirror). Tokens
-   * are sized to the requests they ride on: a small first batch, then batches only as large as keeps each
-   * token small (token-batch.ts), never one token for the whole tree on every HEAD. Best
+   * are sized to the requests they ride on: batches only as large as keeps each token small
+   * (token-batch.ts), never one token for the whole tree on every HEAD, all asked for at once. Best
    * effort: a failure is left for the ref's own requests to meet again and report.
    */
   async authorizePulls(
@@ -170,15 +170,9 @@ export class RegistryClient {
 
   async #authorizeAhead(host: string, scopes: Scope[]): Promise<void> {
     await this.ping(host);
-    const sample = await this.#auth.authorize(host, scopes.slice(0, FIRST_BATCH));
-    // Basic, anonymous or a fixed registry token: there is nothing to fetch ahead.
-    if (!sample?.header.startsWith('Bearer ')) return;
-    const size = repositoriesPerToken(sample.header.slice('Bearer '.length), REPOSITORIES_PER_TOKEN);
-    const rest = scopes.slice(FIRST_BATCH);
+    // Every batch at once: one round trip to the token service, however many repositories.
     await Promise.all(
-      Array.from({ length: Math.ceil(rest.length / size) }, (_, i) =>
-        this.#auth.authorize(host, rest.slice(i * size, (i + 1) * size)),
-      ),
+      tokenBatches(scopes, REPOSITORIES_PER_TOKEN).map((batch) => this.#auth.authorize(host, batch)),
     );
   }
 
