@@ -345,17 +345,25 @@ export class RegistryClient {
   /**
    * Stream a blob from one repository to another, of the same registry or another, without holding it:
    * the source's GET and the target's upload session start together, and the body flows into the upload's
-   * PUT, verified against its digest on the way. A dropped connection starts the copy over (a stream
-   * cannot be replayed), a few times.
+   * PUT, verified against its digest on the way. With `unlessPresent`, the target is asked whether it has
+   * the blob in the same round trip, and when it has, the GET is dropped and the session cancelled:
+   * 'present', nothing sent. A dropped connection starts the copy over (a stream cannot be replayed), a
+   * few times.
    */
-  async copyBlob(from: Reference, to: Reference, digest: string, size: number): Promise<void> {
+  async copyBlob(
+    from: Reference,
+    to: Reference,
+    digest: string,
+    size: number,
+    options: { unlessPresent?: boolean } = {},
+  ): Promise<'copied' | 'present'> {
     const call = this.#push(
       to,
       `copying blob ${digest} from ${from.registry}/${from.repository} to ${to.registry}/${to.repository}`,
     );
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.#copyBlobOnce(from, to, digest, size, call);
+        return await this.#copyBlobOnce(from, to, digest, size, call, options.unlessPresent ?? false);
       } catch (e) {
         if (!(e instanceof PinyardError) || e.code !== 'PINYARD_UNREACHABLE' || attempt === COPY_ATTEMPTS)
           throw e;
@@ -363,11 +371,25 @@ export class RegistryClient {
     }
   }
 
-  async #copyBlobOnce(from: Reference, to: Reference, digest: string, size: number, call: Call) {
-    const [blob, location] = await Promise.allSettled([
+  async #copyBlobOnce(
+    from: Reference,
+    to: Reference,
+    digest: string,
+    size: number,
+    call: Call,
+    unlessPresent: boolean,
+  ): Promise<'copied' | 'present'> {
+    const [blob, location, found] = await Promise.allSettled([
       this.getBlob(from, digest),
       this.#uploadLocation(to, digest, call),
+      unlessPresent ? this.headBlob(to, digest) : Promise.resolve(undefined),
     ]);
+    if (found.status === 'rejected' || found.value) {
+      if (blob.status === 'fulfilled') blob.value.stream.destroy();
+      if (location.status === 'fulfilled') await this.#cancelUpload(location.value, call);
+      if (found.status === 'rejected') throw found.reason;
+      return 'present';
+    }
     if (blob.status === 'rejected') {
       // The session stays open for the next upload of this blob.
       if (location.status === 'fulfilled') this.#openUploads.set(uploadKey(to, digest), location.value);
@@ -387,6 +409,16 @@ export class RegistryClient {
       await this.#finishUpload(call, location.value, stream, digest, size);
     } catch (e) {
       throw streamError instanceof PinyardError ? streamError : e;
+    }
+    return 'copied';
+  }
+
+  /** Cancels an upload session that is not needed. Best effort: a session left open expires on the registry. */
+  async #cancelUpload(location: string, call: Call): Promise<void> {
+    try {
+      await this.#call(call, location, { method: 'DELETE' });
+    } catch (e) {
+      if (!(e instanceof PinyardError)) throw e;
     }
   }
 
