@@ -41,11 +41,15 @@ export async function writeLockProject(
  * `pinyard lock` as a user runs it: a fresh process, no images.lock yet. Checks that the lock it wrote pins
  * every ref to the digest the registry serves, so a fast wrong answer cannot pass.
  */
-export async function timePinyardLock(project: LockProject, expected: Map<string, string>): Promise<number> {
+export async function timePinyardLock(
+  project: LockProject,
+  expected: Map<string, string>,
+  cliPath = cli,
+): Promise<number> {
   const lockFile = join(project.dir, 'images.lock');
   await rm(lockFile, { force: true });
   const started = performance.now();
-  const run = await execa(process.execPath, [cli, 'lock'], {
+  const run = await execa(process.execPath, [cliPath, 'lock'], {
     cwd: project.dir,
     env: { ...process.env, DOCKER_CONFIG: project.dockerConfig },
     reject: false,

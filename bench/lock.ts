@@ -15,6 +15,7 @@ const repositoryCount = 50;
 /** Half of a 50 ms round trip: a registry across the internet. */
 const oneWayMs = 25;
 const runs = 5;
+const baseline = process.env.PINYARD_BENCH_BASELINE_CLI;
 
 /**
  * `pinyard lock` resolving 50 tags of 50 repositories on a token-auth registry, against the peer a user
@@ -22,6 +23,9 @@ const runs = 5;
  * which also reads configs and tag lists, as context) and against the physical bound (a token per repository, then a
  * HEAD per tag, all in parallel). Once with registry and token service 25 ms away each way, once on bare
  * loopback, where every tool looks instant.
+ *
+ * PINYARD_BENCH_BASELINE_CLI=/path/to/other/dist/cli/main.js also times another build of pinyard (e.g.
+ * main's) in the same rounds, for a before/after in one run.
  */
 export async function benchLock(): Promise<void> {
   const world = await startWorld({ log: (line) => console.error(`[world] ${line}`) });
@@ -70,9 +74,11 @@ async function benchTarget(
   // pinyard run keeps its code cache (as a user's first run does), so every measured run starts alike.
   const { digests } = await timeBound(target, repositories, benchTag, user);
   await timePinyardLock(project, digests);
+  if (baseline) await timePinyardLock(project, digests, baseline);
 
   const times = {
     pinyard: [] as number[],
+    baseline: [] as number[],
     skopeoRaw: [] as number[],
     skopeo: [] as number[],
     bound: [] as number[],
@@ -80,6 +86,7 @@ async function benchTarget(
   // Round by round, so a burst of load on the machine hits all four alike.
   for (let i = 0; i < runs; i++) {
     times.pinyard.push(await timePinyardLock(project, digests));
+    if (baseline) times.baseline.push(await timePinyardLock(project, digests, baseline));
     times.skopeoRaw.push(await timeSkopeoLoop(project.refs, user, { raw: true }));
     times.skopeo.push(await timeSkopeoLoop(project.refs, user, { raw: false }));
     times.bound.push((await timeBound(target, repositories, benchTag, user)).wallMs);
@@ -93,6 +100,16 @@ async function benchTarget(
   printTable(title, [
     ['run', 'wall ms', 'ratio', 'target'],
     ['pinyard lock (fresh process, no images.lock)', ms(pinyard), '', ''],
+    ...(baseline
+      ? [
+          [
+            'baseline pinyard lock (PINYARD_BENCH_BASELINE_CLI)',
+            ms(median(times.baseline)),
+            `skopeo --raw / baseline ${ratio(skopeoRaw / median(times.baseline))}`,
+            '',
+          ],
+        ]
+      : []),
     [
       'shell loop of `skopeo inspect --raw` (a ref: ping, token, manifest)',
       ms(skopeoRaw),
