@@ -41,11 +41,15 @@ export async function writeLockProject(
  * `pinyard lock` as a user runs it: a fresh process, no images.lock yet. Checks that the lock it wrote pins
  * every ref to the digest the registry serves, so a fast wrong answer cannot pass.
  */
-export async function timePinyardLock(project: LockProject, expected: Map<string, string>): Promise<number> {
+export async function timePinyardLock(
+  project: LockProject,
+  expected: Map<string, string>,
+  cliPath = cli,
+): Promise<number> {
   const lockFile = join(project.dir, 'images.lock');
   await rm(lockFile, { force: true });
   const started = performance.now();
-  const run = await execa(process.execPath, [cli, 'lock'], {
+  const run = await execa(process.execPath, [cliPath, 'lock'], {
     cwd: project.dir,
     env: { ...process.env, DOCKER_CONFIG: project.dockerConfig },
     reject: false,
@@ -62,10 +66,18 @@ export async function timePinyardLock(project: LockProject, expected: Map<string
   return wallMs;
 }
 
-/** What a user would script: one plain `skopeo inspect` per ref, one after the other. */
-export async function timeSkopeoLoop(refs: string[], user: WorldUser): Promise<number> {
-  const script =
-    'for ref in "$@"; do skopeo inspect --tls-verify=false --creds "$CREDS" "docker://$ref" >/dev/null || exit 1; done';
+/**
+ * What a user would script: one `skopeo inspect` per ref, one after the other. `--raw` only fetches the
+ * manifest (ping, token, GET: what pinning needs); plain `inspect` also reads the config and lists the
+ * repository's tags.
+ */
+export async function timeSkopeoLoop(
+  refs: string[],
+  user: WorldUser,
+  options: { raw: boolean },
+): Promise<number> {
+  const raw = options.raw ? ' --raw' : '';
+  const script = `for ref in "$@"; do skopeo inspect${raw} --tls-verify=false --creds "$CREDS" "docker://$ref" >/dev/null || exit 1; done`;
   const started = performance.now();
   // The password travels in the environment, not in argv where `ps` shows it.
   await execa('sh', ['-c', script, 'sh', ...refs], {

@@ -58,7 +58,12 @@ function freshTarget(r: Runner, kind: PromoteCase): { registry: string; reposito
  * `pinyard promote` as a user runs it: a fresh process, an images.yml whose environment is the fresh
  * target. Checks that the target serves the source's digest, so that a fast wrong answer cannot pass.
  */
-export async function timePinyard(r: Runner, kind: PromoteCase, image: BenchImage): Promise<number> {
+export async function timePinyard(
+  r: Runner,
+  kind: PromoteCase,
+  image: BenchImage,
+  cliPath = cli,
+): Promise<number> {
   const target = freshTarget(r, kind);
   const name = image.repository.slice('bench/'.length);
   const environment =
@@ -78,7 +83,7 @@ export async function timePinyard(r: Runner, kind: PromoteCase, image: BenchImag
   const started = performance.now();
   const run = await execa(
     process.execPath,
-    [cli, '--json', 'promote', `${name}:${image.tag}`, '--to', 'next'],
+    [cliPath, '--json', 'promote', `${name}:${image.tag}`, '--to', 'next'],
     {
       cwd: r.dir,
       env: { ...process.env, DOCKER_CONFIG: r.dockerConfig },

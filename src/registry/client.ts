@@ -40,7 +40,7 @@ import {
   repositoryScope,
   type Scope,
 } from './scope.js';
-import { FIRST_BATCH, repositoriesPerToken } from './token-batch.js';
+import { tokenBatches } from './token-batch.js';
 import { TokenCache } from './token-cache.js';
 import { type HttpRequest, type RegistryResponse, Transport, type TransportOptions } from './transport.js';
 
@@ -145,8 +145,8 @@ export class RegistryClient {
   /**
    * Pull tokens for many refs fetched up front, where each ref would otherwise fetch its own when its
    * first request goes out. Refs are authorized where they are tried first (their first mirror). Tokens
-   * are sized to the requests they ride on: a small first batch, then batches only as large as keeps each
-   * token small (token-batch.ts), never one token for the whole tree on every HEAD. Best
+   * are sized to the requests they ride on: batches only as large as keeps each token small
+   * (token-batch.ts), never one token for the whole tree on every HEAD, all asked for at once. Best
    * effort: a failure is left for the ref's own requests to meet again and report.
    */
   async authorizePulls(
@@ -170,15 +170,9 @@ export class RegistryClient {
 
   async #authorizeAhead(host: string, scopes: Scope[]): Promise<void> {
     await this.ping(host);
-    const sample = await this.#auth.authorize(host, scopes.slice(0, FIRST_BATCH));
-    // Basic, anonymous or a fixed registry token: there is nothing to fetch ahead.
-    if (!sample?.header.startsWith('Bearer ')) return;
-    const size = repositoriesPerToken(sample.header.slice('Bearer '.length), REPOSITORIES_PER_TOKEN);
-    const rest = scopes.slice(FIRST_BATCH);
+    // Every batch at once: one round trip to the token service, however many repositories.
     await Promise.all(
-      Array.from({ length: Math.ceil(rest.length / size) }, (_, i) =>
-        this.#auth.authorize(host, rest.slice(i * size, (i + 1) * size)),
-      ),
+      tokenBatches(scopes, REPOSITORIES_PER_TOKEN).map((batch) => this.#auth.authorize(host, batch)),
     );
   }
 
@@ -351,17 +345,25 @@ export class RegistryClient {
   /**
    * Stream a blob from one repository to another, of the same registry or another, without holding it:
    * the source's GET and the target's upload session start together, and the body flows into the upload's
-   * PUT, verified against its digest on the way. A dropped connection starts the copy over (a stream
-   * cannot be replayed), a few times.
+   * PUT, verified against its digest on the way. With `unlessPresent`, the target is asked whether it has
+   * the blob in the same round trip, and when it has, the GET is dropped and the session cancelled:
+   * 'present', nothing sent. A dropped connection starts the copy over (a stream cannot be replayed), a
+   * few times.
    */
-  async copyBlob(from: Reference, to: Reference, digest: string, size: number): Promise<void> {
+  async copyBlob(
+    from: Reference,
+    to: Reference,
+    digest: string,
+    size: number,
+    options: { unlessPresent?: boolean } = {},
+  ): Promise<'copied' | 'present'> {
     const call = this.#push(
       to,
       `copying blob ${digest} from ${from.registry}/${from.repository} to ${to.registry}/${to.repository}`,
     );
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.#copyBlobOnce(from, to, digest, size, call);
+        return await this.#copyBlobOnce(from, to, digest, size, call, options.unlessPresent ?? false);
       } catch (e) {
         if (!(e instanceof PinyardError) || e.code !== 'PINYARD_UNREACHABLE' || attempt === COPY_ATTEMPTS)
           throw e;
@@ -369,11 +371,25 @@ export class RegistryClient {
     }
   }
 
-  async #copyBlobOnce(from: Reference, to: Reference, digest: string, size: number, call: Call) {
-    const [blob, location] = await Promise.allSettled([
+  async #copyBlobOnce(
+    from: Reference,
+    to: Reference,
+    digest: string,
+    size: number,
+    call: Call,
+    unlessPresent: boolean,
+  ): Promise<'copied' | 'present'> {
+    const [blob, location, found] = await Promise.allSettled([
       this.getBlob(from, digest),
       this.#uploadLocation(to, digest, call),
+      unlessPresent ? this.headBlob(to, digest) : Promise.resolve(undefined),
     ]);
+    if (found.status === 'rejected' || found.value) {
+      if (blob.status === 'fulfilled') blob.value.stream.destroy();
+      if (location.status === 'fulfilled') await this.#cancelUpload(location.value, call);
+      if (found.status === 'rejected') throw found.reason;
+      return 'present';
+    }
     if (blob.status === 'rejected') {
       // The session stays open for the next upload of this blob.
       if (location.status === 'fulfilled') this.#openUploads.set(uploadKey(to, digest), location.value);
@@ -393,6 +409,16 @@ export class RegistryClient {
       await this.#finishUpload(call, location.value, stream, digest, size);
     } catch (e) {
       throw streamError instanceof PinyardError ? streamError : e;
+    }
+    return 'copied';
+  }
+
+  /** Cancels an upload session that is not needed. Best effort: a session left open expires on the registry. */
+  async #cancelUpload(location: string, call: Call): Promise<void> {
+    try {
+      await this.#call(call, location, { method: 'DELETE' });
+    } catch (e) {
+      if (!(e instanceof PinyardError)) throw e;
     }
   }
 

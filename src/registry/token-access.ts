@@ -23,20 +23,6 @@ export function grantedScopes(token: string, responseScope?: string): Scope[] | 
   return responseScope === undefined ? undefined : mergeScopes(parseScopeList(responseScope));
 }
 
-/**
- * The bytes one repository adds to a token (the base64url size of one entry of its `access` claim) and
- * how many it names. Undefined for a token without the claim: an opaque token's size does not depend on
- * its scopes.
- */
-export function bytesPerRepository(
-  token: string,
-): { perRepository: number; repositories: number } | undefined {
-  const entries = accessEntries(token);
-  if (!entries?.length) return undefined;
-  const json = entries.reduce((sum, entry) => sum + JSON.stringify(entry).length + 1, 0);
-  return { perRepository: Math.ceil(((json / entries.length) * 4) / 3), repositories: entries.length };
-}
-
 function accessEntries(token: string): z.infer<typeof AccessClaim> | undefined {
   const parts = token.split('.');
   if (parts.length !== 3) return undefined;

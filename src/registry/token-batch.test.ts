@@ -1,45 +1,64 @@
 import { describe, expect, it } from 'vitest';
-import { repositoriesPerToken } from './token-batch.js';
+import { repositoryScope } from './scope.js';
+import { accessEntryBytes, TOKEN_BATCH_EXTRA_BYTES, tokenBatches } from './token-batch.js';
 
-/** An unsigned JWT-shaped token with `headerBytes` of header and one access entry per repository. */
-function jwt(repositories: number, headerBytes: number): string {
-  const header = Buffer.from(JSON.stringify({ alg: 'RS256', x5c: ['A'.repeat(headerBytes)] })).toString(
-    'base64url',
-  );
-  const access = Array.from({ length: repositories }, (_, i) => ({
-    type: 'repository',
-    name: `acme/images/service-${i}`,
-    actions: ['pull'],
-  }));
-  const claims = Buffer.from(JSON.stringify({ iss: 'issuer', access })).toString('base64url');
-  return `${header}.${claims}.${'s'.repeat(342)}`;
+/** The `access` claim a distribution token service would issue for `names`, as base64url. */
+function claimBytes(names: string[]): number {
+  const access = names.map((name) => ({ type: 'repository', name, actions: ['pull'] }));
+  return Buffer.from(JSON.stringify({ access })).toString('base64url').length;
 }
 
-describe('repositoriesPerToken', () => {
-  it('batches small tokens until the header would pass 2 KB', () => {
-    const sample = jwt(1, 100);
-    const n = repositoriesPerToken(sample, 25);
-    expect(n).toBeGreaterThan(5);
-    expect(jwt(n, 100).length).toBeLessThanOrEqual(2048 + 100);
-    expect(jwt(n + 2, 100).length).toBeGreaterThan(2048);
-  });
+const names = (count: number, prefix = 'acme/images/service') =>
+  Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
+const pulls = (list: string[]) => list.map((name) => repositoryScope(name, 'pull'));
 
-  it('lets a token that is large on its own (a certificate in its header) grow by about 512 bytes', () => {
-    const one = jwt(1, 1500);
-    expect(one.length).toBeGreaterThan(2048);
-    const n = repositoriesPerToken(one, 25);
-    expect(n).toBeGreaterThan(1);
-    expect(jwt(n, 1500).length - one.length).toBeLessThanOrEqual(512 + 100);
-  });
-
-  it('judges from a sample of several repositories as from one', () => {
-    for (const header of [100, 1500]) {
-      expect(repositoriesPerToken(jwt(4, header), 25)).toBe(repositoriesPerToken(jwt(1, header), 25));
+describe('accessEntryBytes', () => {
+  it('predicts what one more repository adds to a real access claim', () => {
+    for (const name of ['a', 'bench/img-00', 'acme/a-rather-long/path/to/some-service']) {
+      const grown = claimBytes(['first/repository', name]) - claimBytes(['first/repository']);
+      expect(Math.abs(accessEntryBytes(repositoryScope(name, 'pull')) - grown)).toBeLessThanOrEqual(2);
     }
   });
+});
 
-  it('never names more than the most a batch may hold, and batches opaque tokens freely', () => {
-    expect(repositoriesPerToken(jwt(1, 10), 3)).toBe(3);
-    expect(repositoriesPerToken('opaque-token-of-any-scope', 25)).toBe(25);
+describe('tokenBatches', () => {
+  it('keeps every repository, in order, each once', () => {
+    const scopes = pulls(names(60));
+    expect(tokenBatches(scopes, 25).flat()).toEqual(scopes);
+  });
+
+  it('lets a token grow by at most 512 bytes over a token for its first repository', () => {
+    const list = names(60);
+    const batches = tokenBatches(pulls(list), 25);
+    expect(batches.length).toBeGreaterThan(1);
+    for (const batch of batches) {
+      const batchNames = batch.map((s) => s.name);
+      expect(claimBytes(batchNames) - claimBytes(batchNames.slice(0, 1))).toBeLessThanOrEqual(
+        TOKEN_BATCH_EXTRA_BYTES + 4,
+      );
+    }
+    // Batches are as full as the budget allows: one more repository would pass it.
+    const [first, second] = batches;
+    const fuller = [...first!, second![0]!].map((s) => s.name);
+    expect(claimBytes(fuller) - claimBytes(fuller.slice(0, 1))).toBeGreaterThan(TOKEN_BATCH_EXTRA_BYTES - 4);
+  });
+
+  it('fits more short names than long ones into a token', () => {
+    expect(tokenBatches(pulls(names(40, 'a')), 25)[0]!.length).toBeGreaterThan(
+      tokenBatches(pulls(names(40, 'a/much/longer/repository/path/to/a/service')), 25)[0]!.length,
+    );
+  });
+
+  it('never names more than the most a batch may hold, and gives a name too long for the budget its own', () => {
+    expect(tokenBatches(pulls(names(10, 'a')), 3).map((b) => b.length)).toEqual([3, 3, 3, 1]);
+    const long = `acme/${'x'.repeat(600)}`;
+    expect(tokenBatches(pulls(['one', long, 'two']), 25).map((b) => b.map((s) => s.name))).toEqual([
+      ['one'],
+      [long, 'two'],
+    ]);
+  });
+
+  it('asks for nothing when there is nothing to ask for', () => {
+    expect(tokenBatches([], 25)).toEqual([]);
   });
 });

@@ -1,25 +1,45 @@
-import { bytesPerRepository } from './token-access.js';
+import type { Scope } from './scope.js';
 
 /**
- * How many repositories one pull token fetched ahead may cover. A token rides on every request it covers,
- * and a JWT grows with each repository in its `access` claim (≈100 bytes each), so a token for a whole
- * tree would add kilobytes to every HEAD of a no-change build. A batch may grow the token to 2 KB, or by
- * 512 bytes over a token for one repository when that alone is larger (a certificate chain in the JWT
- * header is often most of it): a few round trips to the token service saved, a few hundred bytes a request
- * spent.
+ * How pull tokens fetched ahead are batched. A token rides on every request it covers, and a JWT grows
+ * with each repository in its `access` claim, so a token for a whole tree would add kilobytes to every
+ * HEAD of a no-change build. Each token names its first repository and as many more as add at most
+ * TOKEN_BATCH_EXTRA_BYTES to it: a few round trips to the token service saved, a few hundred bytes a
+ * request spent.
+ *
+ * The growth is predicted from the names, as a distribution token's claim lists them
+ * (`{"type":"repository","name":"…","actions":["pull"]}`, base64url in the JWT), rather than measured on
+ * a first token: then every batch can be asked for at once, one round trip to the token service instead of
+ * two. A service that adds more to each entry (Docker Hub adds pull-limit parameters) grows its tokens by
+ * up to about twice as much, still far below the 8 KiB a proxy refuses.
  */
-export const TOKEN_HEADER_BUDGET = 2048;
 export const TOKEN_BATCH_EXTRA_BYTES = 512;
 
-/** The first batch, before any token has shown how much a repository adds: about 400 bytes of JWT. */
-export const FIRST_BATCH = 4;
+/** The bytes one repository's entry adds to a distribution JWT's `access` claim, as base64url. */
+export function accessEntryBytes(scope: Scope): number {
+  const entry = JSON.stringify({ type: scope.type, name: scope.name, actions: scope.actions });
+  // `,` between entries; 4 base64 characters per 3 bytes.
+  return Math.ceil(((Buffer.byteLength(entry) + 1) * 4) / 3);
+}
 
-/** `sample`: a token issued for a first batch. `max`: the most repositories a batch may name at all. */
-export function repositoriesPerToken(sample: string, max: number): number {
-  const growth = bytesPerRepository(sample);
-  // An opaque token does not grow with its scopes: batching costs nothing.
-  if (growth === undefined) return max;
-  const forOne = sample.length - (growth.repositories - 1) * growth.perRepository;
-  const room = Math.max(TOKEN_BATCH_EXTRA_BYTES, TOKEN_HEADER_BUDGET - forOne);
-  return Math.max(1, Math.min(max, 1 + Math.floor(room / growth.perRepository)));
+/**
+ * `scopes` (one per repository) in batches, in order: each batch's entries beyond its first add at most
+ * TOKEN_BATCH_EXTRA_BYTES, and no batch holds more than `max` scopes.
+ */
+export function tokenBatches(scopes: Scope[], max: number): Scope[][] {
+  const batches: Scope[][] = [];
+  let current: Scope[] = [];
+  let extra = 0;
+  for (const scope of scopes) {
+    const bytes = accessEntryBytes(scope);
+    if (current.length > 0 && (current.length >= max || extra + bytes > TOKEN_BATCH_EXTRA_BYTES)) {
+      batches.push(current);
+      current = [];
+      extra = 0;
+    }
+    if (current.length > 0) extra += bytes;
+    current.push(scope);
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
 }

@@ -23,6 +23,8 @@ interface Recorded {
   seen: string[];
   /** Set: mount requests reach the registry as plain upload requests, as on a registry that cannot mount. */
   refuseMounts: boolean;
+  /** Set: each request waits for the promise it returns before it is forwarded. */
+  gate?: (method: string, url: string) => Promise<void> | undefined;
   close(): Promise<void>;
 }
 
@@ -31,16 +33,21 @@ async function recording(target: string): Promise<Recorded> {
   const seen: string[] = [];
   const server = createServer((req, res) => {
     const path = proxy.refuseMounts && req.url?.includes('mount=') ? req.url.split('?')[0] : req.url;
-    const forwarded = request(
-      { hostname, port, method: req.method, path, headers: req.headers },
-      (answer) => {
-        seen.push(`${req.method} ${req.url} ${answer.statusCode}`);
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    forwarded.on('error', () => res.destroy());
-    req.pipe(forwarded);
+    const forward = () => {
+      const forwarded = request(
+        { hostname, port, method: req.method, path, headers: req.headers },
+        (answer) => {
+          seen.push(`${req.method} ${req.url} ${answer.statusCode}`);
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      forwarded.on('error', () => res.destroy());
+      req.pipe(forwarded);
+    };
+    const wait = proxy.gate?.(req.method ?? '', req.url ?? '');
+    if (wait) void wait.then(forward);
+    else forward();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const proxy: Recorded = {
@@ -322,12 +329,62 @@ describe('promote to another registry', () => {
     // 3.19 shares its busybox rootfs layer with 3.20; its marker layer and configs are its own.
     await source(p.ns, 'app', '1.3', 'library/alpine:3.19');
     expect((await promote(p, 'app:1.3', '--to', 'staging')).code).toBe(0);
+    const seenBefore = other.seen.length;
     const { code, report } = await promote(p, 'app:1.3', '--to', 'prod');
     expect(code).toBe(0);
     expect(report.images[0]).toMatchObject({
       digest: alpine319.indexDigest,
       blobs: { mounted: 0, copied: 3, skipped: 1 },
     });
+    // The upload session opened for the shared layer, before the registry said it has it, is cancelled.
+    const sessions = writes(other, seenBefore).filter((r) => r.includes('/blobs/uploads/'));
+    expect(sessions.filter((r) => r.startsWith('PUT ') && r.endsWith(' 201'))).toHaveLength(3);
+    expect(sessions.filter((r) => r.startsWith('DELETE ') && r.endsWith(' 204'))).toHaveLength(1);
+  });
+
+  it('asks the target for each blob in the same round trip as the copy starts, not one before', async () => {
+    const q = await project();
+    expect((await promote(q, 'app:1.4', '--to', 'staging')).code).toBe(0);
+    // The target's answers to "have you this blob?" are held until every upload session was asked for:
+    // a client that waits for those answers before it starts copying is only let go by the safety timer.
+    const blobs = 4;
+    let posts = 0;
+    let releasedBy: 'posts' | 'timer' | undefined;
+    let release: (() => void) | undefined;
+    const allPosted = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const timer = setTimeout(() => {
+      releasedBy ??= 'timer';
+      release?.();
+    }, 5000);
+    other.gate = (method, url) => {
+      if (method === 'POST' && url.includes('/blobs/uploads/') && ++posts === blobs) {
+        releasedBy ??= 'posts';
+        release?.();
+      }
+      return method === 'HEAD' && url.includes('/blobs/') ? allPosted : undefined;
+    };
+    try {
+      const { code, report } = await promote(q, 'app:1.4', '--to', 'prod');
+      expect(code).toBe(0);
+      expect(report.images[0]).toMatchObject({ status: 'promoted', blobs: { copied: 4, skipped: 0 } });
+    } finally {
+      other.gate = undefined;
+      clearTimeout(timer);
+    }
+    expect(releasedBy).toBe('posts');
+  });
+
+  it('asks the target which blobs it has before a dry run reports what it would copy', async () => {
+    const q = await project();
+    expect((await promote(q, 'app:1.4', '--to', 'staging')).code).toBe(0);
+    const seenBefore = other.seen.length;
+    const { code, report } = await promote(q, 'app:1.4', '--to', 'prod', '--dry-run');
+    expect(code).toBe(0);
+    expect(report.images[0]).toMatchObject({ status: 'planned', blobs: { copied: 4, skipped: 0 } });
+    expect(other.seen.slice(seenBefore).filter((r) => /^HEAD \S+\/blobs\//.test(r))).toHaveLength(4);
+    expect(writes(other, seenBefore)).toEqual([]);
   });
 });
 

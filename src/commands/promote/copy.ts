@@ -14,12 +14,12 @@ export interface Copied {
 
 /**
  * Brings an image's content into the target without naming it: every blob (mounted, or streamed when the
- * registry cannot mount or is another one), then every manifest below the root by digest. Nothing is
- * visible under a tag yet. Each manifest goes out as soon as its own blobs and children are in, so the
- * platforms of an index do not wait for each other.
+ * registry cannot mount or is another one; skipped when the target has it), then every manifest below the
+ * root by digest. Nothing is visible under a tag yet. Each manifest goes out as soon as its own blobs and
+ * children are in, so the platforms of an index do not wait for each other.
  */
 export async function copyContent(registry: RegistryClient, inspection: Inspection): Promise<Copied> {
-  const { request, tree, present } = inspection;
+  const { request, tree, present, presentKnown } = inspection;
   const copied: Copied = { blobs: { mounted: 0, copied: 0, skipped: 0 }, bytes: 0, manifests: 0 };
   if (!tree) return copied;
   const { source, target } = request;
@@ -40,7 +40,13 @@ export async function copyContent(registry: RegistryClient, inspection: Inspecti
           return;
         }
         // A refused mount left an upload session open, which the copy continues.
-        await registry.copyBlob(source, target, blob.digest, blob.size);
+        const outcome = await registry.copyBlob(source, target, blob.digest, blob.size, {
+          unlessPresent: !presentKnown,
+        });
+        if (outcome === 'present') {
+          copied.blobs.skipped++;
+          return;
+        }
         copied.blobs.copied++;
         copied.bytes += blob.size;
       })(),

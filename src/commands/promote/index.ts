@@ -89,7 +89,7 @@ export async function promoteCommand(
   }
 
   const inspected = await settle(
-    requests.map((request) => inspect(registry, request, Boolean(options.force))),
+    requests.map((request) => inspect(registry, request, { force: Boolean(options.force), dryRun })),
   );
   const refusals: PinyardError[] = [];
   const ready: Array<{ i: number; inspection: Inspection }> = [];

@@ -22,35 +22,41 @@ export interface Inspection {
   tree?: ManifestNode;
   /** The blobs to bring over, each once. */
   blobs: Descriptor[];
-  /** Blobs the target already has (between registries, where that is asked first). */
+  /** Blobs the target already has, when that was asked here (a dry run between registries). */
   present: Set<string>;
+  /**
+   * False when the target was not asked yet which blobs it has (a real run between registries): each
+   * blob's copy asks in the same round trip as it starts, rather than one round trip before.
+   */
+  presentKnown: boolean;
 }
 
 /**
  * Reads what a promotion needs, with the requests that do not depend on each other in flight together:
  * the source manifest, each target tag and each required tag at once; then, when content has to go over,
- * the manifests an index lists (siblings together); then, between registries, which blobs the target
- * already has.
+ * the manifests an index lists (siblings together); then, between registries and for a dry run's report,
+ * which blobs the target already has.
  */
 export async function inspect(
   registry: RegistryClient,
   request: PromotionRequest,
-  force: boolean,
+  options: { force: boolean; dryRun: boolean },
 ): Promise<Inspection> {
+  const { force, dryRun } = options;
   const [root, target, required] = await Promise.all([
     registry.getManifest(request.source),
     headAll(registry, targetRefs(request)),
     headAll(registry, requiredRefs(request)),
   ]);
   const decision = decide(request, root.digest, target, required, force);
-  const base = { request, root, decision, blobs: [], present: new Set<string>() };
+  const base = { request, root, decision, blobs: [], present: new Set<string>(), presentKnown: true };
   if (decision.kind !== 'promote' || decision.contentPresent || request.strategy === 'tag') return base;
 
   const tree = await fetchTree(registry, request.source, root);
   const blobs = blobsOf(tree);
-  const present =
-    request.strategy === 'copy' ? await presentBlobs(registry, request.target, blobs) : new Set<string>();
-  return { ...base, tree, blobs, present };
+  const ask = request.strategy === 'copy' && dryRun;
+  const present = ask ? await presentBlobs(registry, request.target, blobs) : new Set<string>();
+  return { ...base, tree, blobs, present, presentKnown: request.strategy !== 'copy' || ask };
 }
 
 async function headAll(registry: RegistryClient, refs: Reference[]): Promise<RefState[]> {

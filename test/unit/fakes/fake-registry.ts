@@ -100,13 +100,21 @@ export class FakeRegistry {
     return 'mounted';
   }
 
-  async copyBlob(from: Reference, to: Reference, digest: string): Promise<void> {
+  async copyBlob(
+    from: Reference,
+    to: Reference,
+    digest: string,
+    _size = 0,
+    options: { unlessPresent?: boolean } = {},
+  ): Promise<'copied' | 'present'> {
+    if (options.unlessPresent && (await this.headBlob(to, digest))) return 'present';
     this.calls.push(`COPY ${this.#name(to)} ${digest}`);
     this.beforeBlob(this.#name(to), digest);
     if (!this.blobs.get(this.#name(from))?.has(digest)) {
       throw new PinyardError('PINYARD_NOT_FOUND', `blob ${digest} not found`);
     }
     this.#blobs(this.#name(to)).add(digest);
+    return 'copied';
   }
 
   async headManifest(ref: Reference): Promise<ManifestDescriptor | undefined> {
