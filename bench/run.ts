@@ -1,6 +1,7 @@
 // `npm run bench [-- NAME…]`: runs the named benchmarks (all by default) and prints their tables.
 import { benchBuild } from './build.js';
 import { benchCache } from './cache.js';
+import { benchHash } from './hash.js';
 import { benchLock } from './lock.js';
 import { benchNoChange } from './no-change.js';
 import { benchOutputLines } from './output-lines.js';
@@ -16,6 +17,7 @@ const benchmarks: Record<string, () => void | Promise<void>> = {
   lock: benchLock,
   build: benchBuild,
   'no-change': benchNoChange,
+  hash: benchHash,
   promote: benchPromote,
   platforms: benchPlatforms,
   'output-lines': benchOutputLines,
