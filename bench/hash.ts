@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { contextFiles, FileDigestCacheFile } from '../src/hash/index.js';
+import { median } from './measure.js';
 import { printTable } from './table.js';
 
 const fileCount = 4000;
@@ -70,8 +71,4 @@ export async function benchHash(): Promise<void> {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-function median(values: number[]): number {
-  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 }

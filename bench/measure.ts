@@ -1,20 +1,21 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export interface Measurement {
+const reporter = fileURLToPath(new URL('./report-cpu.cjs', import.meta.url));
+
+export interface Run {
   wallMs: number;
+  cpuMs: number;
   peakRssMiB: number;
 }
 
-const rssReporter = fileURLToPath(new URL('./report-rss.mjs', import.meta.url));
-
 /**
- * Runs a Node program as a user would (a fresh process) and reports its wall time and peak RSS; the
- * RSS comes from the child itself at exit (getrusage), so nothing outside Node is needed.
+ * One fresh process, as a user starts it, with its wall time, its own CPU time and peak RSS (reported by the
+ * child at exit through a CommonJS `--require`, so no ESM loader is started for the measurement).
  */
-export function measureNode(args: string[], cwd: string, expectedStatus = 0): Measurement {
+export function measureNode(args: string[], cwd: string, expectedStatus = 0): Run {
   const started = performance.now();
-  const child = spawnSync(process.execPath, ['--import', rssReporter, ...args], {
+  const child = spawnSync(process.execPath, ['--require', reporter, ...args], {
     cwd,
     encoding: 'utf8',
     // A big tree's plan is megabytes of JSON: all of it is read, none of it kept.
@@ -23,16 +24,9 @@ export function measureNode(args: string[], cwd: string, expectedStatus = 0): Me
   const wallMs = performance.now() - started;
   if (child.status !== expectedStatus)
     throw new Error(`node ${args.join(' ')} exited ${child.status}: ${child.stderr}`);
-  const rss = /pinyard-bench-maxrss=(\d+)/.exec(child.stderr);
-  if (!rss) throw new Error('the child did not report its peak RSS');
-  return { wallMs, peakRssMiB: Number(rss[1]) / 1024 };
-}
-
-/** Median of `runs` measurements, so one noisy run does not decide the table. */
-export function medianOf(runs: number, measure: () => Measurement): Measurement {
-  const all = Array.from({ length: runs }, measure);
-  const mid = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-  return { wallMs: mid(all.map((m) => m.wallMs)), peakRssMiB: mid(all.map((m) => m.peakRssMiB)) };
+  const report = /pinyard-bench-cpu=(\d+) maxrss=(\d+)/.exec(child.stderr);
+  if (!report) throw new Error('the child did not report its CPU time');
+  return { wallMs, cpuMs: Number(report[1]) / 1000, peakRssMiB: Number(report[2]) / 1024 };
 }
 
 /** The middle value; the mean of the middle two for an even count. */

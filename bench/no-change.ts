@@ -7,6 +7,7 @@ import { type CountingProxy, startCountingProxy } from '../test/world/counting-p
 import { engineClient, startWorld, type World, writeDockerConfig } from '../test/world/index.js';
 import { removeImages } from './build-runs.js';
 import { startDelayProxy } from './delay-proxy.js';
+import { median } from './measure.js';
 import { runPinyardBuild, timeDockerLoop, writeTree } from './no-change-tree.js';
 import { printTable } from './table.js';
 import { loopbackServerName, startTlsTerminator } from './tls-terminator.js';
@@ -155,7 +156,7 @@ async function benchTree(
       if (i >= dockerRuns) continue;
       for (const [j, { loop }] of loops.entries()) samples.loops[j]!.push(await timeDockerLoop(loop, 'warm'));
     }
-    const mid = { pinyard: median(samples.pinyard), bound: median(samples.bound) };
+    const mid = { pinyard: middle(samples.pinyard), bound: middle(samples.bound) };
     const cells = (run: string, wallMs: number, ratioCell: string, s?: Sample) => [
       String(size),
       tls ? 'TLS' : 'HTTP',
@@ -175,7 +176,7 @@ async function benchTree(
       ),
       cells('bound', mid.bound.wallMs, '', mid.bound),
       ...loops.map(({ name }, j) => {
-        const loopMs = medianOf(samples.loops[j]!);
+        const loopMs = median(samples.loops[j]!);
         return cells(name, loopMs, `${ratio(loopMs / mid.pinyard.wallMs)} pinyard`);
       }),
     ];
@@ -201,11 +202,7 @@ async function measured(counting: CountingProxy, work: () => Promise<unknown>): 
   };
 }
 
-function medianOf(values: number[]): number {
-  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-}
-
-function median(samples: Sample[]): Sample {
+function middle(samples: Sample[]): Sample {
   return [...samples].sort((a, b) => a.wallMs - b.wallMs)[Math.floor(samples.length / 2)]!;
 }
 

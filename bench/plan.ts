@@ -1,37 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { measureNode, type Run } from './measure.js';
 import { writeBigManifest, writeSyntheticTree } from './synthetic-tree.js';
 import { printTable } from './table.js';
 
 const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
-const reporter = fileURLToPath(new URL('./report-cpu.cjs', import.meta.url));
-
-interface Run {
-  wallMs: number;
-  cpuMs: number;
-  peakRssMiB: number;
-}
-
-/**
- * One fresh process, as a user starts it, with its wall time, its own CPU time and peak RSS (reported by the
- * child at exit through a CommonJS `--require`, so no ESM loader is started for the measurement).
- */
-function once(args: string[], cwd: string, expectedStatus = 0): Run {
-  const started = performance.now();
-  const child = spawnSync(process.execPath, ['--require', reporter, ...args], {
-    cwd,
-    encoding: 'utf8',
-    // A big tree's plan is megabytes of JSON: all of it is read, none of it kept.
-    maxBuffer: 1 << 30,
-  });
-  const wallMs = performance.now() - started;
-  if (child.status !== expectedStatus)
-    throw new Error(`node ${args.join(' ')} exited ${child.status}: ${child.stderr}`);
-  const report = /pinyard-bench-cpu=(\d+) maxrss=(\d+)/.exec(child.stderr);
-  if (!report) throw new Error('the child did not report its CPU time');
-  return { wallMs, cpuMs: Number(report[1]) / 1000, peakRssMiB: Number(report[2]) / 1024 };
-}
 
 /**
  * `pinyard plan --format json` on synthetic trees of 100, 1,000 and 2,000 images, wide and deep, as a user
@@ -53,11 +26,11 @@ export function benchPlan(runs = 7): void {
       cwd: t.dir,
     })),
   ];
-  for (const c of cases) once(c.args, c.cwd);
+  for (const c of cases) measureNode(c.args, c.cwd);
   const results = cases.map(() => [] as Run[]);
   for (let i = 0; i < runs; i++) {
     cases.forEach((c, j) => {
-      results[j]!.push(once(c.args, c.cwd));
+      results[j]!.push(measureNode(c.args, c.cwd));
     });
   }
   for (const t of trees) rmSync(t.dir, { recursive: true, force: true });
@@ -93,7 +66,9 @@ function benchBigManifest(baselineWallMs: number): void {
   ];
   for (const typo of [false, true]) {
     const dir = writeBigManifest(60_000, typo);
-    const all = Array.from({ length: 3 }, () => once([cli, 'plan', '--format', 'json'], dir, typo ? 2 : 0));
+    const all = Array.from({ length: 3 }, () =>
+      measureNode([cli, 'plan', '--format', 'json'], dir, typo ? 2 : 0),
+    );
     const mid = (values: number[]) => [...values].sort((a, b) => a - b)[1]!;
     const wall = mid(all.map((r) => r.wallMs));
     rows.push([
