@@ -29,8 +29,6 @@ await build({
   // @grpc/grpc-js and protobufjs serve BuildKit's session: loaded only when something builds, as dockerode is.
   external: ['dockerode', '@grpc/grpc-js', 'protobufjs'],
   plugins: [
-    englishZodOnly(),
-    zodWithoutFromJsonSchema(),
     commanderWithoutChildProcess(),
     loadedOnFirstUse(['yaml']),
     asRequired(['vscode-languageserver-types', 'vscode-languageserver-textdocument']),
@@ -55,49 +53,6 @@ await build({
 });
 // dist/cli/main.js (the package's bin) is CommonJS although the package is "type": "module".
 writeFileSync('dist/cli/package.json', '{ "type": "commonjs" }\n');
-
-/**
- * zod's classic API re-exports all of its ~60 locales (`z.locales`), a third of what pinyard loads at every
- * start. pinyard speaks English and never reads `z.locales`: only `en` (which zod configures itself) is kept.
- */
-function englishZodOnly() {
-  return {
-    name: 'english-zod-only',
-    setup(b) {
-      b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
-        args.importer.includes('/node_modules/zod/')
-          ? { path: 'zod-locales', namespace: 'english-zod-only' }
-          : undefined,
-      );
-      b.onLoad({ filter: /.*/, namespace: 'english-zod-only' }, () => ({
-        contents: "export { default as en } from 'zod/v4/locales/en.js';",
-        resolveDir: process.cwd(),
-      }));
-    },
-  };
-}
-
-/**
- * zod's classic API builds, at load, the tables of `z.fromJSONSchema` (JSON Schema → zod), which pinyard
- * never calls; it is left out. (`z.toJSONSchema`, which `npm run schema` uses, stays.)
- */
-function zodWithoutFromJsonSchema() {
-  return {
-    name: 'zod-without-from-json-schema',
-    setup(b) {
-      b.onResolve({ filter: /^\.\/from-json-schema\.js$/ }, (args) =>
-        args.importer.includes('/node_modules/zod/')
-          ? { path: 'from-json-schema', namespace: 'zod-without-from-json-schema' }
-          : undefined,
-      );
-      b.onLoad({ filter: /.*/, namespace: 'zod-without-from-json-schema' }, () => ({
-        contents:
-          "export function fromJSONSchema() { throw new Error('z.fromJSONSchema is not part of the pinyard bundle'); }",
-        loader: 'js',
-      }));
-    },
-  };
-}
 
 /**
  * commander requires node:child_process at load for executable subcommands (`git-style` commands in

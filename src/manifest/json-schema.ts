@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.js';
 import { Manifest } from './schema.js';
 
 /** The JSON Schema of images.yml (for editors: `# yaml-language-server: $schema=…`), as stable text. */

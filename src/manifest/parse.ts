@@ -1,7 +1,7 @@
 import { CORE_SCHEMA, constructFromEvents, type Event, mergeTag, parseEvents } from 'js-yaml';
 import type { Document, LineCounter } from 'yaml';
-import type { z } from 'zod';
 import { PinyardError, type SourcePosition } from '../errors.js';
+import type * as z from '../zod.js';
 import { eventAliasBomb, eventLocator } from './event-positions.js';
 import { salvageManifest } from './salvage.js';
 import { Manifest } from './schema.js';

@@ -1,5 +1,5 @@
-import * as z from 'zod/mini';
 import { PLATFORM_PATTERN } from '../reference/platform.js';
+import * as z from '../zod.js';
 import { describeValue } from './schema-messages.js';
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.js';
 import { mergeScopes, parseScopeList, type Scope } from './scope.js';
 
 /**
@@ -9,7 +9,7 @@ import { mergeScopes, parseScopeList, type Scope } from './scope.js';
 
 /** The `access` claim of a distribution token (spec/auth/jwt.md): one entry per resource. */
 const AccessClaim = z.array(
-  z.object({ type: z.string(), name: z.string(), actions: z.array(z.string()).nullish() }),
+  z.object({ type: z.string(), name: z.string(), actions: z.nullish(z.array(z.string())) }),
 );
 
 /**

@@ -1,29 +1,29 @@
-import { z } from 'zod';
 import type { ImageConfigSummary } from '../../report/registry/types.js';
+import * as z from '../../zod.js';
 
 /**
  * The parts of an image config (OCI image-spec config.md; Docker's image JSON is the same shape) that
  * `registry tags` and `inspect` show. Lenient like every registry body: docker writes `null` for empty
  * lists, and unknown keys are ignored.
  */
-const strings = z.array(z.string()).nullish();
+const strings = z.nullish(z.array(z.string()));
 
 export const ImageConfigBlob = z.object({
-  created: z.string().nullish(),
-  architecture: z.string().nullish(),
-  os: z.string().nullish(),
-  variant: z.string().nullish(),
-  config: z
-    .object({
+  created: z.nullish(z.string()),
+  architecture: z.nullish(z.string()),
+  os: z.nullish(z.string()),
+  variant: z.nullish(z.string()),
+  config: z.nullish(
+    z.object({
       Entrypoint: strings,
       Cmd: strings,
       Env: strings,
-      Labels: z.record(z.string(), z.string()).nullish(),
-      User: z.string().nullish(),
-      WorkingDir: z.string().nullish(),
-      ExposedPorts: z.record(z.string(), z.unknown()).nullish(),
-    })
-    .nullish(),
+      Labels: z.nullish(z.record(z.string(), z.string())),
+      User: z.nullish(z.string()),
+      WorkingDir: z.nullish(z.string()),
+      ExposedPorts: z.nullish(z.record(z.string(), z.unknown())),
+    }),
+  ),
 });
 export type ImageConfigBlob = z.infer<typeof ImageConfigBlob>;
 
