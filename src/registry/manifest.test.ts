@@ -74,6 +74,25 @@ describe('parseManifest', () => {
       MediaType.ociIndex,
       /manifests:/,
     ],
+    // zod's own English texts, named by the field: the mini API has none unless src/zod.ts sets them.
+    [
+      'a config digest that is a number',
+      bytes({ ...image, config: { ...image.config, digest: 5 } }),
+      MediaType.dockerManifest,
+      /sent a malformed answer: config\.digest: Invalid input: expected string, received number$/,
+    ],
+    [
+      'a layer of negative size',
+      bytes({ ...image, layers: [{ ...image.layers[0], size: -1 }] }),
+      MediaType.dockerManifest,
+      /sent a malformed answer: layers\.0\.size: Too small: expected number to be >=0$/,
+    ],
+    [
+      'a layer of fractional size',
+      bytes({ ...image, layers: [{ ...image.layers[0], size: 1.5 }] }),
+      MediaType.dockerManifest,
+      /sent a malformed answer: layers\.0\.size: Invalid input: expected int, received number$/,
+    ],
   ])('refuses %s', (_, body, contentType, message) => {
     expect(() => parseManifest(body, contentType, source)).toThrow(
       expect.objectContaining({ code: 'PINYARD_REGISTRY', message: expect.stringMatching(message) }),
