@@ -41,6 +41,24 @@ async function refusal(promise: Promise<unknown>): Promise<PinyardError> {
 }
 
 describe('contextFiles', () => {
+  it("leaves out pinyard's own directory, and only that one, when the context holds the project", async () => {
+    await tree({
+      Dockerfile: 'FROM scratch\n',
+      'images.yml': 'version: 1\n',
+      '.pinyard/logs/app.log': 'a log written while contexts are read\n',
+      '.pinyard/cache/file-digests.json': '{}',
+      'sub/.pinyard/kept': 'a user file\n',
+    });
+    const files = await contextFiles(dir, { dockerfile: 'Dockerfile', skipDir: join(dir, '.pinyard') });
+    expect(files.map((e) => e.path)).toEqual([
+      'Dockerfile',
+      'images.yml',
+      'sub',
+      'sub/.pinyard',
+      'sub/.pinyard/kept',
+    ]);
+  });
+
   it('sends the example app without test/ and logs, the Dockerfile and .dockerignore included', async () => {
     const files = await contextFiles(join(repoRoot, 'images/app'), { dockerfile: 'Dockerfile' });
     expect(files.map((f) => f.path)).toEqual([

@@ -13,6 +13,11 @@ export interface ContextFilesOptions {
   dockerfile: string;
   /** Digests of an earlier run, kept while a file's stat is unchanged (file-digest-cache.ts). */
   digestCache?: FileDigestCache;
+  /**
+   * A directory (absolute) that is never part of the context: pinyard's own `.pinyard/` next to images.yml,
+   * whose logs and cache change while a run reads contexts (a `context: .` would otherwise never hash the same).
+   */
+  skipDir?: string;
 }
 
 /** Files hashed at once: enough to keep a disk busy, few enough to stay far from the fd limit. */
@@ -40,6 +45,7 @@ export async function contextFiles(
   checkDockerfileInside(contextDir, root, resolve(root, options.dockerfile));
 
   const filter = new ContextFilter(parseDockerignore(await readDockerignore(contextDir, root)));
+  const skipDir = options.skipDir === undefined ? undefined : resolve(options.skipDir);
   const entries: ContextEntry[] = [];
   const digests: Array<Promise<void>> = [];
   const limit = pLimit(HASH_CONCURRENCY);
@@ -55,6 +61,7 @@ export async function contextFiles(
         continue;
       }
       const mode = stats.mode & 0o7777;
+      if (stats.isDirectory() && skipDir !== undefined && join(root, path) === skipDir) continue;
       if (stats.isDirectory()) {
         entries.push({ path, type: 'directory', mode });
         await walk(path);

@@ -20,8 +20,8 @@ let proxy: CountingProxy;
 let project: ExampleProject;
 let images: number;
 
-async function build(): Promise<BuildReport> {
-  const result = await runCli(['--json', 'build', '--push'], project.dir, project.env);
+async function build(...args: string[]): Promise<BuildReport> {
+  const result = await runCli(['--json', 'build', '--push', ...args], project.dir, project.env);
   expect(result.code, result.stderr).toBe(0);
   return JSON.parse(result.stdout) as BuildReport;
 }
@@ -76,6 +76,19 @@ describe('a no-change build --push', () => {
     // The world's tokens carry a certificate (2 KB for one repository): a batch adds at most ~512 bytes.
     const lengths = tokens.map((t) => t.length);
     expect(Math.max(...lengths) - Math.min(...lengths)).toBeLessThanOrEqual(600);
+  });
+
+  it('asks a new --tag once per image before writing it', async () => {
+    const tag = `conn-${Date.now()}`;
+    proxy.reset();
+    const tagged = await build('--tag', tag);
+    expect(tagged.images.map((i) => i.status)).toEqual(Array(images).fill('skipped'));
+    expect(tagged.images.every((i) => i.tags.some((t) => t.endsWith(`:${tag}`)))).toBe(true);
+    // Asked while the tree was looked up (absent), and not asked again before the PUT.
+    const heads = proxy
+      .counts()
+      .requests.filter((r) => r.method === 'HEAD' && r.path.endsWith(`/manifests/${tag}`));
+    expect(heads).toHaveLength(images);
   });
 
   it('asks one question after another over one connection', async () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { imageConfig } from '../../../test/helpers/image-config.js';
@@ -49,6 +50,65 @@ describe('treeHashes', () => {
       app: 'FROM r.example.com/acme/base:pinyard-b\nCOPY app /app\n',
       cli: 'FROM r.example.com/acme/app:pinyard-a\n',
     });
+  });
+});
+
+describe('treeHashes of multi-platform images', () => {
+  /** base → app, each for `platforms`; a platform build's hash and tag say its image, platform and text. */
+  async function appHashes(basePlatforms: string[]) {
+    const hashed: Array<{ name: string; platform?: string; text: string }> = [];
+    const pair = [
+      ['base', 'FROM alpine:3.20\n'],
+      ['app', 'FROM base\n'],
+    ] as const;
+    const hashOf = treeHashes({
+      configs: new Map([
+        ['base', imageConfig('base', { platforms: basePlatforms })],
+        ['app', imageConfig('app', { platforms: ['linux/amd64', 'linux/arm64'] })],
+      ]),
+      dockerfiles: new Map(pair.map(([name, text]) => [name, parseDockerfile(text, { file: name })])),
+      texts: new Map(pair),
+      repositoryOf,
+      classify: imageRefClassifier([{ name: 'base' }, { name: 'app' }], 'r.example.com/acme'),
+      lock: { version: 1, upstream: { 'docker.io/library/alpine:3.20': { digest: d('0') } } },
+      hashInputs: async (image, text) => {
+        hashed.push({ name: image.name, ...(image.platform ? { platform: image.platform } : {}), text });
+        const tag = `${image.name}-${image.platform?.replace('/', '-')}`;
+        const hex = createHash('sha256').update(`${tag}|${text}`).digest('hex');
+        return {
+          hash: `sha256:${hex}`,
+          contentTag: `pinyard-${tag}`,
+          context: async () => Readable.from([]),
+        };
+      },
+      today: '2026-12-01',
+    });
+    return { app: await hashOf('app'), hashed };
+  }
+
+  it('names a multi-platform parent by its build for the same platform', async () => {
+    const { hashed } = await appHashes(['linux/amd64', 'linux/arm64']);
+    expect(hashed.filter((h) => h.name === 'app')).toEqual([
+      {
+        name: 'app',
+        platform: 'linux/amd64',
+        text: 'FROM r.example.com/acme/base:pinyard-base-linux-amd64\n',
+      },
+      {
+        name: 'app',
+        platform: 'linux/arm64',
+        text: 'FROM r.example.com/acme/base:pinyard-base-linux-arm64\n',
+      },
+    ]);
+  });
+
+  it('keeps a child’s platform build when its parent gains another platform', async () => {
+    const before = await appHashes(['linux/amd64']);
+    const after = await appHashes(['linux/amd64', 'linux/arm64']);
+    const amd64 = (h: Awaited<ReturnType<typeof appHashes>>) =>
+      h.app.platforms!.find((p) => p.platform === 'linux/amd64')!.inputs.hash;
+    expect(amd64(after)).toBe(amd64(before));
+    expect(after.app.hash).not.toBe(before.app.hash);
   });
 });
 

@@ -23,6 +23,8 @@ export interface ImageCheckSources {
   pushing: boolean;
   /** `--platform P`: a multi-platform image is looked up by P's build, not by its index. */
   onlyPlatform?: string;
+  /** An interrupted run looks nothing more up. */
+  signal?: AbortSignal;
 }
 
 /** Images whose content tags are looked up at once: the registry client queues past its pool anyway. */
@@ -42,7 +44,12 @@ export function imageChecks(sources: ImageCheckSources): {
   const checkOf = (name: string): Promise<ImageCheck> => {
     let check = checks.get(name);
     if (!check) {
-      check = sources.hashOf(name).then((hash) => limit(() => lookUp(name, hash, sources)));
+      check = sources.hashOf(name).then((hash) =>
+        limit(() => {
+          sources.signal?.throwIfAborted();
+          return lookUp(name, hash, sources);
+        }),
+      );
       checks.set(name, check);
     }
     return check;

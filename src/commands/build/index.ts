@@ -147,7 +147,11 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
     : undefined;
   const classify = imageRefClassifier(manifest.images, manifest.registry);
   const force = Boolean(options.force);
+  // SIGINT/SIGTERM abort the running builds (the engine cancels them) and start nothing more: no build, no
+  // hashing, no lookup.
+  const interrupt = new AbortController();
   const hashOf = treeHashes({
+    signal: interrupt.signal,
     configs,
     dockerfiles,
     texts,
@@ -158,6 +162,7 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
     today: new Date().toISOString().slice(0, 10),
   });
   const checks = imageChecks({
+    signal: interrupt.signal,
     repositoryOf,
     hashOf,
     ports,
@@ -198,52 +203,52 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
     ...(logFile(name) ? { log: logFile(name) } : {}),
   });
 
-  // The contexts are hashed while the registry answers for tokens; then every content tag is looked up at
-  // once: a no-change run costs one round of lookups, not one per level of the tree.
-  for (const { name } of nodes) hashOf(name).catch(() => undefined);
-  await authorized;
-
-  // SIGINT/SIGTERM abort the running builds (the engine cancels them) and start nothing more.
-  const interrupt = new AbortController();
   const onSignal = () => interrupt.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  checks.lookAhead(nodes.map(({ name }) => name));
   // One platform's job writes no index, so no human tag can move yet: the merge job moves them.
   const movesTags = !dryRun && !options.platform;
   const heads = pushing && movesTags ? tagHeads(ports.tagDigest) : undefined;
-  const outcomes = await runDag(
-    nodes,
-    async (name, signal) => {
-      const t0 = Date.now();
-      try {
-        const result = await runImageTask(
-          configs.get(name)!,
-          dockerfiles.get(name)!,
-          texts.get(name)!,
-          taskContext,
-          signal,
-        );
-        if (result) built.set(name, result);
-        if (result?.status === 'skipped') {
-          heads?.ask(humanTagRefs(result.repository, configs.get(name)!.tags, options.tag ?? []));
+  let outcomes: Map<string, TaskOutcome>;
+  try {
+    // The contexts are hashed while the registry answers for tokens; then every content tag is looked up
+    // at once: a no-change run costs one round of lookups, not one per level of the tree.
+    for (const { name } of nodes) hashOf(name).catch(() => undefined);
+    await authorized;
+    checks.lookAhead(nodes.map(({ name }) => name));
+    outcomes = await runDag(
+      nodes,
+      async (name, signal) => {
+        const t0 = Date.now();
+        try {
+          const result = await runImageTask(
+            configs.get(name)!,
+            dockerfiles.get(name)!,
+            texts.get(name)!,
+            taskContext,
+            signal,
+          );
+          if (result) built.set(name, result);
+          if (result?.status === 'skipped') {
+            heads?.ask(humanTagRefs(result.repository, configs.get(name)!.tags, options.tag ?? []));
+          }
+        } finally {
+          durations.set(name, Date.now() - t0);
         }
-      } finally {
-        durations.set(name, Date.now() - t0);
-      }
-      hooks.onImageFinished(report(name, { status: 'succeeded' }));
-    },
-    {
-      // --concurrency is per engine and counts builds (engine-slots.ts); hashing inputs and looking up
-      // content tags is cheap and waits on the network, so more images than that are checked at once.
-      concurrency: options.concurrency * Math.max(1, engines.addresses.length) + CHECKS_IN_FLIGHT,
-      failFast: Boolean(options.failFast),
-      signal: interrupt.signal,
-    },
-  ).finally(() => {
+        hooks.onImageFinished(report(name, { status: 'succeeded' }));
+      },
+      {
+        // --concurrency is per engine and counts builds (engine-slots.ts); hashing inputs and looking up
+        // content tags is cheap and waits on the network, so more images than that are checked at once.
+        concurrency: options.concurrency * Math.max(1, engines.addresses.length) + CHECKS_IN_FLIGHT,
+        failFast: Boolean(options.failFast),
+        signal: interrupt.signal,
+      },
+    );
+  } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
-  });
+  }
   if (!dryRun) await digestCache?.save();
   // An engine that does not answer when the first image needs one fails the run as a whole, once: every
   // engine is pinged before anything is built, so nothing was.

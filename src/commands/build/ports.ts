@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { contextTar } from '../../engine/context-tar.js';
 import type { EngineEndpoint } from '../../engine/engine-endpoint.js';
 import type { Builder, Engine } from '../../engine/index.js';
@@ -125,6 +126,7 @@ export async function connectPorts(options: {
       if (!read) {
         read = contextFiles(image.context, {
           dockerfile: image.dockerfile,
+          skipDir: path.join(manifest.dir, '.pinyard'),
           ...(options.digestCache ? { digestCache: options.digestCache } : {}),
         });
         contexts.set(key, read);
@@ -263,8 +265,12 @@ export async function connectPorts(options: {
         await Promise.all(
           moves.map(async (move) => {
             const ref = parseReference(move.ref);
-            const current =
-              (await known?.(move.ref)?.catch(() => undefined)) ?? (await registry.headManifest(ref))?.digest;
+            // Asked earlier and answered (absent included): not asked again; a failed answer is.
+            const earlier = await known?.(move.ref)?.then(
+              (digest) => ({ digest }),
+              () => undefined,
+            );
+            const current = earlier ? earlier.digest : (await registry.headManifest(ref))?.digest;
             return current === move.digest ? [] : [{ move, ref }];
           }),
         )

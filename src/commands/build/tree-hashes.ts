@@ -6,7 +6,7 @@ import type { ImageRefTarget } from '../../graph/index.js';
 import { contentTag, indexHash } from '../../hash/index.js';
 import type { LockFile } from '../../lock/index.js';
 import type { ImageConfig } from '../../manifest/index.js';
-import { parseReference, repositoryName } from '../../reference/index.js';
+import { normalizePlatform, parseReference, repositoryName } from '../../reference/index.js';
 import type { BuildPorts, HashedInputs } from './image-task.js';
 
 /** An image's input hash, known before anything of the run is looked up or built. */
@@ -30,6 +30,8 @@ export interface TreeHashSources {
   hashInputs: BuildPorts['hashInputs'];
   /** UTC day, for `rebuild: daily` images. */
   today: string;
+  /** An interrupted run hashes nothing more. */
+  signal?: AbortSignal;
 }
 
 /** Images whose contexts are read and hashed at once. */
@@ -37,7 +39,8 @@ const IMAGES_HASHED_AT_ONCE = 8;
 
 /**
  * Every image's hash, each computed once. An image names its tree parents in the hashed text by their
- * content tags (`repository:pinyard-<hash>`), not by the digests a run finds or builds for them: a parent's
+ * content tags (`repository:pinyard-<hash>`; a platform build, by the parent's build for that platform),
+ * not by the digests a run finds or builds for them: a parent's
  * content tag is its own input hash, so a change anywhere above an image still changes the image's hash,
  * and the whole tree's hashes are known from files and images.lock alone. Every content tag can then be
  * looked up at once, instead of one tree level per round trip. The engine still gets FROM lines pinned to
@@ -72,26 +75,31 @@ async function hashImage(
     if (target.kind === 'image') parents.add(target.name);
     return undefined;
   });
-  const parentTags = new Map(
-    await Promise.all(
-      [...parents].map(async (parent) => [parent, (await hashOf(parent)).contentTag] as const),
-    ),
+  const parentHashes = new Map(
+    await Promise.all([...parents].map(async (parent) => [parent, await hashOf(parent)] as const)),
   );
-  const hashedText = pinImageRefs(text, parsed, (resolved) => {
-    const target = sources.classify(resolved);
-    if (target.kind === 'image') return `${sources.repositoryOf(target.name)}:${parentTags.get(target.name)}`;
-    return pinnedUpstream(target, image.name, sources.lock);
-  });
+  // A platform build names a multi-platform parent by that platform's build: adding a platform to a
+  // parent then builds only that platform below it too, as pinning the parent's manifest for the platform did.
+  const hashedText = (platform?: string) =>
+    pinImageRefs(text, parsed, (resolved) => {
+      const target = sources.classify(resolved);
+      if (target.kind !== 'image') return pinnedUpstream(target, image.name, sources.lock);
+      const parent = parentHashes.get(target.name)!;
+      const wanted = platform === undefined ? undefined : normalizePlatform(platform);
+      const build = parent.platforms?.find((p) => normalizePlatform(p.platform) === wanted);
+      return `${sources.repositoryOf(target.name)}:${build?.inputs.contentTag ?? parent.contentTag}`;
+    });
   const salt = image.rebuild === 'daily' ? `rebuild-day:${sources.today}` : undefined;
   return limit(async () => {
+    sources.signal?.throwIfAborted();
     if (!image.platforms) {
-      const inputs = await sources.hashInputs(image, hashedText, salt);
+      const inputs = await sources.hashInputs(image, hashedText(), salt);
       return { hash: inputs.hash, contentTag: inputs.contentTag, inputs };
     }
     const platforms = await Promise.all(
       image.platforms.map(async (platform) => ({
         platform,
-        inputs: await sources.hashInputs({ ...image, platform }, hashedText, salt),
+        inputs: await sources.hashInputs({ ...image, platform }, hashedText(platform), salt),
       })),
     );
     const hash = indexHash(platforms.map((p) => ({ platform: p.platform, hash: p.inputs.hash })));
