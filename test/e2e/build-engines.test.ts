@@ -1,11 +1,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import type { BuildReport } from '../../src/report/build/index.js';
 import { type ExampleProject, exampleProject } from '../helpers/example-project.js';
 import { runCli } from '../helpers/run-cli.js';
+import { skopeoInspect, skopeoTags } from '../helpers/skopeo.js';
 import { tempProject } from '../helpers/temp-project.js';
 import {
   engineClient,
@@ -36,17 +36,7 @@ async function build(dir: string, env: NodeJS.ProcessEnv, ...args: string[]) {
 const byName = (report: BuildReport) => new Map(report.images.map((i) => [i.name, i]));
 
 /** What a user would check with skopeo: the image's labels and layers, as the registry has them. */
-async function inspect(ref: string): Promise<{ Labels: Record<string, string>; Layers: string[] }> {
-  const creds = `${dev.username}:${dev.password}`;
-  const { stdout } = await execa('skopeo', [
-    'inspect',
-    '--tls-verify=false',
-    '--creds',
-    creds,
-    `docker://${ref}`,
-  ]);
-  return JSON.parse(stdout);
-}
+const inspect = (ref: string) => skopeoInspect(ref, dev);
 
 /** Writes `engines:` into the project's images.yml, as a user would. */
 async function setEngines(project: ExampleProject, engines: string[]): Promise<void> {
@@ -187,15 +177,9 @@ describe('pinyard build refuses engines it cannot use', () => {
     expect(stderr).toContain(`hint: start that engine, or leave it out of ${named}`);
     // Engines are reached when the first image needs building; that is before any image was built.
     expect(stdout).not.toMatch(/\s(building|built|pushing)\b/);
-    await expect(
-      execa('skopeo', [
-        'list-tags',
-        '--tls-verify=false',
-        '--creds',
-        `${dev.username}:${dev.password}`,
-        `docker://${project.registry}/base-alpine`,
-      ]),
-    ).rejects.toThrow(/name unknown|not found/i);
+    await expect(skopeoTags(`${project.registry}/base-alpine`, dev)).rejects.toThrow(
+      /name unknown|not found/i,
+    );
   });
 
   it('refuses two engines without --push (exit 2): only the registry carries images between them', async () => {

@@ -6,6 +6,7 @@ import type { BuildReport } from '../../src/report/build/index.js';
 import { type ExampleProject, exampleProject } from '../helpers/example-project.js';
 import { loggedInEnv } from '../helpers/logged-in-env.js';
 import { runCli } from '../helpers/run-cli.js';
+import { skopeoInspect, skopeoTags } from '../helpers/skopeo.js';
 import { tempProject } from '../helpers/temp-project.js';
 import { reseedUpstream, resetUpstream, type WorldUser, worldFromEnv } from '../world/index.js';
 
@@ -22,33 +23,12 @@ async function build(project: ExampleProject, ...args: string[]) {
 }
 
 /** The registry's tags of a repository, as `skopeo list-tags` shows them. */
-async function tagsOf(repository: string, user: WorldUser = dev): Promise<string[]> {
-  const { stdout } = await execa('skopeo', [
-    'list-tags',
-    '--tls-verify=false',
-    '--creds',
-    `${user.username}:${user.password}`,
-    `docker://${repository}`,
-  ]);
-  return (JSON.parse(stdout) as { Tags: string[] }).Tags.sort();
-}
+const tagsOf = (repository: string, user: WorldUser = dev) => skopeoTags(repository, user);
 
 const statuses = (report: BuildReport) => Object.fromEntries(report.images.map((i) => [i.name, i.status]));
 
 /** What a user would check with skopeo: the tag's digest and the image's labels. */
-async function inspect(
-  ref: string,
-  user: WorldUser = dev,
-): Promise<{ Digest: string; Labels: Record<string, string> }> {
-  const { stdout } = await execa('skopeo', [
-    'inspect',
-    '--tls-verify=false',
-    '--creds',
-    `${user.username}:${user.password}`,
-    `docker://${ref}`,
-  ]);
-  return JSON.parse(stdout);
-}
+const inspect = (ref: string, user: WorldUser = dev) => skopeoInspect(ref, user);
 
 describe('pinyard build --push on the example tree', () => {
   let project: ExampleProject;

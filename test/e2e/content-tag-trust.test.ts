@@ -2,11 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { BuildReport } from '../../src/report/build/index.js';
 import { runCli } from '../helpers/run-cli.js';
-import { skopeoCopy } from '../helpers/skopeo.js';
+import { skopeoCopy, skopeoInspect } from '../helpers/skopeo.js';
 import { tempProject } from '../helpers/temp-project.js';
 import { worldFromEnv, writeDockerConfig } from '../world/index.js';
 
@@ -14,16 +13,7 @@ const world = worldFromEnv();
 const { dev } = world.users;
 const registry = `${world.tokenRegistry.host}/dev/trust-${randomBytes(3).toString('hex')}`;
 
-async function labels(ref: string): Promise<{ Digest: string; Labels: Record<string, string> | null }> {
-  const { stdout } = await execa('skopeo', [
-    'inspect',
-    '--tls-verify=false',
-    '--creds',
-    `${dev.username}:${dev.password}`,
-    `docker://${ref}`,
-  ]);
-  return JSON.parse(stdout);
-}
+const labels = (ref: string) => skopeoInspect(ref, dev);
 
 describe('a content tag is reused only when its image carries the input hash it names', () => {
   let dir: string;

@@ -1,8 +1,8 @@
-import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { BuildReport } from '../../src/report/build/index.js';
 import type { PruneResult, TagsResult } from '../../src/report/registry/types.js';
 import { runCli } from '../helpers/run-cli.js';
+import { skopeoInspect } from '../helpers/skopeo.js';
 import { tempProject } from '../helpers/temp-project.js';
 import { worldFromEnv, writeDockerConfig } from '../world/index.js';
 
@@ -25,16 +25,7 @@ describe('images that share a repository, built and promoted for real', () => {
     const result = await cli('--json', ...args);
     return { ...result, body: JSON.parse(result.stdout) as T };
   };
-  const skopeoFile = async (ref: string) => {
-    const { stdout } = await execa('skopeo', [
-      'inspect',
-      '--tls-verify=false',
-      '--creds',
-      `${dev.username}:${dev.password}`,
-      `docker://${ref}`,
-    ]);
-    return JSON.parse(stdout) as { Digest: string; Labels: Record<string, string> };
-  };
+  const skopeoFile = (ref: string) => skopeoInspect(ref, dev);
 
   beforeAll(async () => {
     dir = tempProject({

@@ -22,3 +22,37 @@ export async function skopeoCopy(
     `docker://${to}`,
   ]);
 }
+
+/** What `skopeo inspect` says of an image in a world registry: a user's view of what pinyard pushed. */
+export interface SkopeoInspected {
+  Digest: string;
+  /** skopeo says null for an image without labels; empty here. */
+  Labels: Record<string, string>;
+  Layers: string[];
+}
+
+export async function skopeoInspect(ref: string, user: WorldUser): Promise<SkopeoInspected> {
+  const { stdout } = await execa('skopeo', [
+    'inspect',
+    '--tls-verify=false',
+    '--creds',
+    `${user.username}:${user.password}`,
+    `docker://${ref}`,
+  ]);
+  const inspected = JSON.parse(stdout) as Omit<SkopeoInspected, 'Labels'> & {
+    Labels: SkopeoInspected['Labels'] | null;
+  };
+  return { ...inspected, Labels: inspected.Labels ?? {} };
+}
+
+/** A repository's tags in a world registry, sorted, as `skopeo list-tags` lists them (it fails for none). */
+export async function skopeoTags(repository: string, user: WorldUser): Promise<string[]> {
+  const { stdout } = await execa('skopeo', [
+    'list-tags',
+    '--tls-verify=false',
+    '--creds',
+    `${user.username}:${user.password}`,
+    `docker://${repository}`,
+  ]);
+  return (JSON.parse(stdout) as { Tags: string[] }).Tags.sort();
+}
