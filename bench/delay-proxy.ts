@@ -1,4 +1,5 @@
-import { type AddressInfo, createServer, type Socket, connect as tcpConnect } from 'node:net';
+import { createServer, type Socket, connect as tcpConnect } from 'node:net';
+import { closeWithSockets, hostPort, listenOnLoopback } from '../test/world/loopback-server.js';
 
 export interface DelayProxy {
   /** `127.0.0.1:PORT`, to use where the target's host would go. */
@@ -13,9 +14,6 @@ export interface DelayProxy {
  * Connection set-up itself is not delayed: the client's connect completes at the proxy at once.
  */
 export async function startDelayProxy(target: string, oneWayMs: number): Promise<DelayProxy> {
-  const colon = target.lastIndexOf(':');
-  const targetHost = target.slice(0, colon);
-  const targetPort = Number(target.slice(colon + 1));
   const sockets = new Set<Socket>();
   const track = (socket: Socket) => {
     sockets.add(socket);
@@ -24,7 +22,7 @@ export async function startDelayProxy(target: string, oneWayMs: number): Promise
 
   // Half-open allowed both ways: a FIN is forwarded late like data, not answered at once by Node.
   const server = createServer({ allowHalfOpen: true }, (client) => {
-    const upstream = tcpConnect({ host: targetHost, port: targetPort, allowHalfOpen: true });
+    const upstream = tcpConnect({ ...hostPort(target), allowHalfOpen: true });
     track(client);
     track(upstream);
     const teardown = () => {
@@ -38,20 +36,7 @@ export async function startDelayProxy(target: string, oneWayMs: number): Promise
     forwardLate(client, upstream, oneWayMs);
     forwardLate(upstream, client, oneWayMs);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-
-  return {
-    host: `127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      }),
-  };
+  return { host: await listenOnLoopback(server), close: () => closeWithSockets(server, sockets) };
 }
 
 /**

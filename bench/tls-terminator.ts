@@ -1,10 +1,11 @@
 import { lookup } from 'node:dns/promises';
 import { readFile } from 'node:fs/promises';
-import { type AddressInfo, type Socket, connect as tcpConnect } from 'node:net';
+import { type Socket, connect as tcpConnect } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type TLSSocket } from 'node:tls';
 import { execa } from 'execa';
+import { closeWithSockets, hostPort, listenOnLoopback } from '../test/world/loopback-server.js';
 
 export interface TlsTerminator {
   /** `127.0.0.1:PORT`: connect here, but name it by `serverName` so its certificate matches. */
@@ -56,12 +57,11 @@ export async function startTlsTerminator(
     '-out',
     caFile,
   ]);
-  const colon = target.lastIndexOf(':');
   const sockets = new Set<Socket>();
   const server = createServer(
     { key: await readFile(keyFile), cert: await readFile(caFile) },
     (client: TLSSocket) => {
-      const upstream = tcpConnect({ host: target.slice(0, colon), port: Number(target.slice(colon + 1)) });
+      const upstream = tcpConnect(hostPort(target));
       for (const socket of [client, upstream]) {
         sockets.add(socket);
         socket.once('close', () => sockets.delete(socket));
@@ -73,18 +73,5 @@ export async function startTlsTerminator(
       client.pipe(upstream).pipe(client);
     },
   );
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    host: `127.0.0.1:${port}`,
-    caFile,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      }),
-  };
+  return { host: await listenOnLoopback(server), caFile, close: () => closeWithSockets(server, sockets) };
 }

@@ -1,4 +1,5 @@
-import { type AddressInfo, createServer, type Socket, connect as tcpConnect } from 'node:net';
+import { createServer, type Socket, connect as tcpConnect } from 'node:net';
+import { closeWithSockets, hostPort, listenOnLoopback } from './loopback-server.js';
 
 /**
  * A TCP proxy on loopback that counts what clients cost a service: connections opened, bytes sent, and
@@ -78,14 +79,10 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
     client.pipe(upstream);
     upstream.pipe(client);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const host = await listenOnLoopback(server);
 
   return {
-    host: `127.0.0.1:${port}`,
+    host,
     counts: () => ({
       connections,
       bytesSent,
@@ -106,15 +103,6 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
       bytesReceived = 0;
       streams = [];
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      }),
+    close: () => closeWithSockets(server, sockets),
   };
-}
-
-function hostPort(target: string): { host: string; port: number } {
-  const colon = target.lastIndexOf(':');
-  return { host: target.slice(0, colon), port: Number(target.slice(colon + 1)) };
 }
