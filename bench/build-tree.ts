@@ -53,19 +53,29 @@ function dockerfile(name: string, from: string, label: string): string {
 export async function writePinyardTree(
   dir: string,
   images: TreeImage[],
-  options: { registry: string; mirror: string; label: string },
+  options: {
+    registry: string;
+    mirror: string;
+    label: string;
+    /** A registry host pinyard may fall back to plain HTTP for. */
+    insecure?: string;
+    /** Each image's Dockerfile, by default this bench's (COPY and RUN steps of its own). */
+    dockerfile?: (name: string, from: string, label: string) => string;
+  },
 ): Promise<void> {
   const lines = [
     'version: 1',
     `registry: ${options.registry}`,
     `mirrors: { docker.io: ["${options.mirror}"] }`,
+    ...(options.insecure ? [`insecureRegistries: ["${options.insecure}"]`] : []),
     'images:',
   ];
+  const dockerfileOf = options.dockerfile ?? dockerfile;
   for (const { name, parent } of images) {
     await mkdir(join(dir, 'images', name), { recursive: true });
     await writeFile(
       join(dir, 'images', name, 'Dockerfile'),
-      dockerfile(name, parent ?? upstreamBase, options.label),
+      dockerfileOf(name, parent ?? upstreamBase, options.label),
     );
     lines.push(`  ${name}: { context: images/${name}, tags: ["1.0"] }`);
   }

@@ -1,36 +1,27 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import type { BuildReport } from '../src/report/build/index.js';
-import { upstreamBase } from './build-tree.js';
+import { writePinyardTree } from './build-tree.js';
 
 /**
- * A root on the upstream base, then levels of ten, each image a child of the one at its place above.
- * `insecure`: a registry host pinyard may fall back to plain HTTP for.
+ * A root on the upstream base, then levels of ten, each image a child of the one at its place above, each
+ * Dockerfile a LABEL only (301 first builds stay quick). `insecure`: a registry host pinyard may fall back
+ * to plain HTTP for.
  */
 export async function writeTree(
   dir: string,
   size: number,
   options: { registry: string; mirror: string; label: string; insecure?: string },
 ): Promise<void> {
-  const lines = [
-    'version: 1',
-    `registry: ${options.registry}`,
-    `mirrors: { docker.io: ["${options.mirror}"] }`,
-    'images:',
-  ];
-  if (options.insecure) lines.splice(3, 0, `insecureRegistries: ["${options.insecure}"]`);
-  for (let i = 0; i < size; i++) {
-    const name = imageName(i);
-    const parent = i === 0 ? upstreamBase : imageName(i <= 10 ? 0 : i - 10);
-    await mkdir(join(dir, 'images', name), { recursive: true });
-    await writeFile(
-      join(dir, 'images', name, 'Dockerfile'),
-      `FROM ${parent}\nLABEL ${options.label} dev.pinyard.bench.image=${name}\n`,
-    );
-    lines.push(`  ${name}: { context: images/${name}, tags: ["1.0"] }`);
-  }
-  await writeFile(join(dir, 'images.yml'), `${lines.join('\n')}\n`);
+  const images = Array.from({ length: size }, (_, i) => ({
+    name: imageName(i),
+    parent: i === 0 ? undefined : imageName(i <= 10 ? 0 : i - 10),
+  }));
+  await writePinyardTree(dir, images, {
+    ...options,
+    dockerfile: (name, from, label) => `FROM ${from}\nLABEL ${label} dev.pinyard.bench.image=${name}\n`,
+  });
 }
 
 const imageName = (i: number) => `img-${String(i).padStart(3, '0')}`;
