@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { parseLock } from '../src/lock/index.js';
-import { engineClient, startWorld, writeDockerConfig } from '../test/world/index.js';
+import { loggedInEnv } from '../test/helpers/logged-in-env.js';
+import { engineClient, startWorld } from '../test/world/index.js';
 import {
   type DockerLoop,
   type PinyardRun,
@@ -53,13 +54,7 @@ export async function benchBuild(): Promise<void> {
     const dir = join(world.workDir, 'build-bench');
     const project: PinyardRun = {
       dir,
-      env: {
-        ...process.env,
-        DOCKER_HOST: world.dockerHost,
-        DOCKER_CONFIG: await writeDockerConfig(join(dir, '.docker'), [
-          { host: world.tokenRegistry.host, user: world.users.admin },
-        ]),
-      },
+      env: await loggedInEnv(world, dir, world.users.admin),
     };
     await writePinyardTree(dir, images, { registry, mirror: world.upstream.host, label });
     const loop: DockerLoop = {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
-import { type RunningWorld, writeDockerConfig } from '../test/world/index.js';
+import { loggedInEnv } from '../test/helpers/logged-in-env.js';
+import type { RunningWorld } from '../test/world/index.js';
 import { warmUp } from './build.js';
 import { type PinyardRun, removeImages, timePinyardBuild } from './build-runs.js';
 import { treeImages, writeContent, writePinyardTree } from './build-tree.js';
@@ -25,13 +26,7 @@ export async function measureBuilders(
   const dir = join(world.workDir, 'cache-bench-builders');
   const project: PinyardRun = {
     dir,
-    env: {
-      ...process.env,
-      DOCKER_HOST: world.dockerHost,
-      DOCKER_CONFIG: await writeDockerConfig(join(dir, '.docker'), [
-        { host: world.tokenRegistry.host, user: world.users.admin },
-      ]),
-    },
+    env: await loggedInEnv(world, dir, world.users.admin),
   };
   const freshTree = async () => {
     const registry = `${world.tokenRegistry.host}/bench-builders-${randomUUID().slice(0, 8)}`;
