@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, expect, it } from 'vitest';
 import type { BuildReport } from '../../src/report/build/index.js';
+import { removeImages } from '../helpers/remove-images.js';
 import { tempProject } from '../helpers/temp-project.js';
 import { engineClient, worldFromEnv } from '../world/index.js';
 
@@ -11,11 +12,7 @@ const cli = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const run = `many${Date.now()}`;
 const created: string[] = [];
 afterAll(async () => {
-  for (const ref of created)
-    await docker
-      .getImage(ref)
-      .remove({ force: true })
-      .catch(() => {});
+  await removeImages(docker, created);
 });
 
 it('builds more than ten images without a MaxListenersExceededWarning (or any other) on stderr', async () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BuildReport } from '../../src/report/build/index.js';
+import { removeImages } from '../helpers/remove-images.js';
 import { runCli } from '../helpers/run-cli.js';
 import { tempProject } from '../helpers/temp-project.js';
 import { engineClient, worldFromEnv } from '../world/index.js';
@@ -18,11 +19,7 @@ const docker = engineClient(world.dockerHost);
 const run = `ctx${Date.now()}`;
 const created: string[] = [];
 afterAll(async () => {
-  for (const ref of created)
-    await docker
-      .getImage(ref)
-      .remove({ force: true })
-      .catch(() => {});
+  await removeImages(docker, created);
 });
 
 function dockerConfig(currentContext?: string): string {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { BuildReport } from '../../src/report/build/index.js';
+import { removeImages } from '../helpers/remove-images.js';
 import { runCli } from '../helpers/run-cli.js';
 import { tempProject } from '../helpers/temp-project.js';
 import { engineClient, worldFromEnv, writeDockerConfig } from '../world/index.js';
@@ -54,11 +55,7 @@ beforeAll(async () => {
 afterAll(async () => {
   vi.restoreAllMocks();
   relay?.close();
-  for (const ref of created)
-    await docker
-      .getImage(ref)
-      .remove({ force: true })
-      .catch(() => {});
+  await removeImages(docker, created);
 });
 
 /** A one-image project pushing to the token registry, with the dev user's password in its docker config. */

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildReport } from '../../src/report/build/index.js';
+import { removeImages } from '../helpers/remove-images.js';
 import { runCli } from '../helpers/run-cli.js';
 import { tempProject } from '../helpers/temp-project.js';
 import { engineClient, worldFromEnv } from '../world/index.js';
@@ -22,11 +23,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await sshd?.stop();
-  for (const ref of created)
-    await docker
-      .getImage(ref)
-      .remove({ force: true })
-      .catch(() => {});
+  await removeImages(docker, created);
 });
 
 async function build(label: string) {
