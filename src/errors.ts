@@ -132,3 +132,14 @@ export function formatPosition(p: SourcePosition): string {
 export function isPinyardError(e: unknown): e is PinyardError {
   return e instanceof PinyardError;
 }
+
+/**
+ * A rejection handler for a question whose "no" comes as an error: `fallback` when the answer was
+ * PINYARD_NOT_FOUND (no such manifest, tag or repository), any other error thrown again.
+ */
+export function whenNotFound<T>(fallback: T): (e: unknown) => T {
+  return (e) => {
+    if (isPinyardError(e) && e.code === 'PINYARD_NOT_FOUND') return fallback;
+    throw e;
+  };
+}

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { type CredentialOptions, CredentialStore } from '../credentials/credentials.js';
-import { PinyardError } from '../errors.js';
+import { PinyardError, whenNotFound } from '../errors.js';
 import {
   formatReference,
   isValidDigest,
@@ -192,13 +192,10 @@ export class RegistryClient {
       response.status === 501 ||
       (response.ok && (!headerDigest || !mediaType))
     ) {
-      try {
-        const manifest = await this.getManifest(ref);
-        return { digest: manifest.digest, mediaType: manifest.mediaType, size: manifest.bytes.length };
-      } catch (e) {
-        if (e instanceof PinyardError && e.code === 'PINYARD_NOT_FOUND') return undefined;
-        throw e;
-      }
+      const manifest = await this.getManifest(ref).catch(whenNotFound(undefined));
+      return (
+        manifest && { digest: manifest.digest, mediaType: manifest.mediaType, size: manifest.bytes.length }
+      );
     }
     if (!response.ok) throw await this.#failure(response, call);
     if (ref.digest && headerDigest !== ref.digest) {

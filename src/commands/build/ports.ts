@@ -2,7 +2,7 @@ import path from 'node:path';
 import { contextTar } from '../../engine/context-tar.js';
 import type { EngineEndpoint } from '../../engine/engine-endpoint.js';
 import type { Builder, Engine } from '../../engine/index.js';
-import { isPinyardError, PinyardError } from '../../errors.js';
+import { PinyardError, whenNotFound } from '../../errors.js';
 import {
   contentTag,
   contextFiles,
@@ -152,10 +152,7 @@ export async function connectPorts(options: {
       // manifest by tag and its config, two requests, where a HEAD alone would take the tag on trust.
       if (pushing) {
         const reference = parseReference(ref);
-        const manifest = await registry.getManifest(reference).catch((e: unknown) => {
-          if (isPinyardError(e) && e.code === 'PINYARD_NOT_FOUND') return undefined;
-          throw e;
-        });
+        const manifest = await registry.getManifest(reference).catch(whenNotFound(undefined));
         if (!manifest) return undefined;
         return (await carriesInputHash(registry, reference, manifest, hash)) ? manifest.digest : undefined;
       }

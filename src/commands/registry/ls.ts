@@ -1,5 +1,5 @@
 import type { CommandContext } from '../../cli/io.js';
-import { ExitCode, PinyardError } from '../../errors.js';
+import { ExitCode, PinyardError, whenNotFound } from '../../errors.js';
 import { collect, type RegistryClient } from '../../registry/index.js';
 import { renderLs } from '../../report/registry/ls.js';
 import type { LsResult } from '../../report/registry/types.js';
@@ -47,10 +47,5 @@ export async function registryLsCommand(
 
 /** A repository the catalog still lists after its last tag was deleted answers "unknown": no tags. */
 async function tagsOf(client: RegistryClient, registry: string, repository: string): Promise<string[]> {
-  try {
-    return (await collect(client.listTags({ registry, repository }))).sort();
-  } catch (e) {
-    if (e instanceof PinyardError && e.code === 'PINYARD_NOT_FOUND') return [];
-    throw e;
-  }
+  return (await collect(client.listTags({ registry, repository })).catch(whenNotFound([]))).sort();
 }

@@ -1,5 +1,5 @@
 import type { CommandContext } from '../../cli/io.js';
-import { ExitCode, PinyardError } from '../../errors.js';
+import { ExitCode, PinyardError, whenNotFound } from '../../errors.js';
 import { formatReference, type Reference, repositoryName } from '../../reference/index.js';
 import { isIndexMediaType, type ManifestDescriptor, type RegistryClient } from '../../registry/index.js';
 import { plural } from '../../report/registry/format.js';
@@ -88,10 +88,7 @@ export async function registryRmCommand(
     return ExitCode.failed;
   }
   // The question may have waited for minutes: what goes must still be exactly what the user agreed to.
-  const now = await planNow(client, ref, asked).catch((e: unknown) => {
-    if (e instanceof PinyardError && e.code === 'PINYARD_NOT_FOUND') return undefined;
-    throw e;
-  });
+  const now = await planNow(client, ref, asked).catch(whenNotFound(undefined));
   if (!now || JSON.stringify(now) !== JSON.stringify(plan)) {
     throw new PinyardError(
       'PINYARD_UNSAFE_DELETE',

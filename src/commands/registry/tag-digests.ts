@@ -1,4 +1,4 @@
-import { PinyardError } from '../../errors.js';
+import { whenNotFound } from '../../errors.js';
 import type { Reference } from '../../reference/index.js';
 import { collect, type ManifestDescriptor, type RegistryClient } from '../../registry/index.js';
 
@@ -25,12 +25,7 @@ export async function tagDigests(client: RegistryClient, repo: Reference): Promi
 
 /** Like tagDigests, but a repository that does not exist has no tags (an environment not promoted to yet). */
 export async function tagDigestsIfAny(client: RegistryClient, repo: Reference): Promise<TagDigest[]> {
-  try {
-    return await tagDigests(client, repo);
-  } catch (e) {
-    if (e instanceof PinyardError && e.code === 'PINYARD_NOT_FOUND') return [];
-    throw e;
-  }
+  return tagDigests(client, repo).catch(whenNotFound([]));
 }
 
 /** The repository of a reference, without its tag or digest. */
