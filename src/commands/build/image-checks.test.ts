@@ -34,6 +34,7 @@ function tree() {
       names.map((name) => ({ name })),
       'r.example.com/acme',
     ),
+    parentsOf: (name) => ({ base: [], app: ['base'], cli: ['app'] })[name] ?? [],
     lock: { version: 1, upstream: { 'docker.io/library/alpine:3.20': { digest: d('0') } } },
     hashInputs,
     today: '2026-12-01',
@@ -70,6 +71,7 @@ describe('treeHashes of multi-platform images', () => {
       texts: new Map(pair),
       repositoryOf,
       classify: imageRefClassifier([{ name: 'base' }, { name: 'app' }], 'r.example.com/acme'),
+      parentsOf: (name) => (name === 'app' ? ['base'] : []),
       lock: { version: 1, upstream: { 'docker.io/library/alpine:3.20': { digest: d('0') } } },
       hashInputs: async (image, text) => {
         hashed.push({ name: image.name, ...(image.platform ? { platform: image.platform } : {}), text });

@@ -126,6 +126,7 @@ const run = (ctx: ImageTaskContext, config = image('app')) => {
     texts,
     repositoryOf: ctx.repositoryOf,
     classify: ctx.classify,
+    parentsOf: (name) => (name === 'app' ? ['base'] : []),
     lock: ctx.lock,
     hashInputs: ctx.ports.hashInputs,
     today: '2026-11-30',

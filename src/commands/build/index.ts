@@ -157,6 +157,7 @@ export async function buildCommand(ctx: CommandContext, options: BuildOptions): 
     texts,
     repositoryOf,
     classify,
+    parentsOf: (name) => graph.images.get(name)?.parents ?? [],
     lock,
     hashInputs: ports.hashInputs,
     today: new Date().toISOString().slice(0, 10),

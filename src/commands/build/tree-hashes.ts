@@ -26,6 +26,8 @@ export interface TreeHashSources {
   texts: ReadonlyMap<string, string>;
   repositoryOf(name: string): string;
   classify(resolved: string): ImageRefTarget;
+  /** The images of the tree an image's Dockerfile names (the graph's edges). */
+  parentsOf(name: string): readonly string[];
   lock: LockFile;
   hashInputs: BuildPorts['hashInputs'];
   /** UTC day, for `rebuild: daily` images. */
@@ -69,14 +71,8 @@ async function hashImage(
   const image = sources.configs.get(name)!;
   const parsed = sources.dockerfiles.get(name)!;
   const text = sources.texts.get(name)!;
-  const parents = new Set<string>();
-  pinImageRefs(text, parsed, (resolved) => {
-    const target = sources.classify(resolved);
-    if (target.kind === 'image') parents.add(target.name);
-    return undefined;
-  });
   const parentHashes = new Map(
-    await Promise.all([...parents].map(async (parent) => [parent, await hashOf(parent)] as const)),
+    await Promise.all(sources.parentsOf(name).map(async (parent) => [parent, await hashOf(parent)] as const)),
   );
   // A platform build names a multi-platform parent by that platform's build: adding a platform to a
   // parent then builds only that platform below it too, as pinning the parent's manifest for the platform did.
